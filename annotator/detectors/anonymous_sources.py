@@ -1,0 +1,194 @@
+"""``anonymous_source``: vague or unnamed sourcing ("a source close to ...", "experts believe").
+
+Patterns are data (``annotator/data/anonymous_sources.csv``: regex, score, explanation), validated on
+load. A source phrase is extended over the prepositional phrase that places the source ("The RT source
+in the Servant of the People party"), so the highlight covers what the reader is told about the source.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from annotator.detectors.base import Context, Detector, register
+from annotator.document import Annotation, Span
+from annotator.voice import report_verbs
+
+PATTERNS_FILE = Path(__file__).resolve().parent.parent / "data" / "anonymous_sources.csv"
+
+_TAIL_STARTS = re.compile(
+    r"\s+(?:close\s+to|familiar\s+with|with\s+(?:direct\s+)?knowledge\s+of|briefed\s+on|in|inside|within|at|from|of|near)\s",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\s*([\w'’.-]+)")
+_TAIL_GLUE = {"the", "a", "an", "of", "in", "at", "for", "and", "on", "to", "de", "du"}
+_TAIL_STOP = {
+    "also",
+    "is",
+    "was",
+    "are",
+    "were",
+    "has",
+    "have",
+    "had",
+    "who",
+    "that",
+    "which",
+    "will",
+    "would",
+    "could",
+    "can",
+    "may",
+    "might",
+    "does",
+    "did",
+    "do",
+    "not",
+    "believes",
+    "believe",
+    "thinks",
+    "says",
+    "said",
+    "told",
+    "it",
+    "he",
+    "she",
+    "they",
+    "however",
+    "but",
+}
+_NOT_PEOPLE = {
+    "open",
+    "power",
+    "energy",
+    "water",
+    "main",
+    "primary",
+    "major",
+    "renewable",
+    "food",
+    "heat",
+    "light",
+    "data",
+    "funding",
+    "revenue",
+    "income",
+    "growing",
+    "biggest",
+    "largest",
+    "only",
+    "single",
+    "protein",
+    "carbon",
+    "point",
+    "code",
+    "important",
+    "key",
+    "another",
+    "new",
+    "same",
+    "original",
+    "free",
+    "traffic",
+}
+_MAX_TAIL_WORDS = 10
+
+
+@dataclass(frozen=True)
+class SourcePattern:
+    regex: re.Pattern[str]
+    score: float
+    explanation: str
+
+
+def load_patterns(path: str | Path = PATTERNS_FILE) -> list[SourcePattern]:
+    patterns = []
+    with Path(path).open(encoding="utf-8", newline="") as fh:
+        for row_number, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                regex = re.compile(row["pattern"], re.IGNORECASE)
+                score = float(row["score"])
+            except (re.error, ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}, row {row_number}: invalid pattern or score: {exc}") from None
+            if not 0 <= score <= 1 or not (row.get("explanation") or "").strip():
+                raise ValueError(f"{path}, row {row_number}: score must be in [0, 1] and explanation non-empty")
+            patterns.append(SourcePattern(regex, score, row["explanation"].strip()))
+    if not patterns:
+        raise ValueError(f"{path}: no patterns")
+    return patterns
+
+
+def _extend_tail(text: str, end: int, limit: int) -> int:
+    """Extend a source phrase over a following 'in the X party' / 'close to the Y' phrase."""
+    lead = _TAIL_STARTS.match(text, end, limit)
+    if not lead:
+        return end
+    pos, best, words = lead.end(), end, 0
+    stops = _TAIL_STOP | report_verbs().forms
+    while pos < limit and words < _MAX_TAIL_WORDS:
+        m = _WORD.match(text, pos, limit)
+        if not m:
+            break
+        word = m.group(1).rstrip(".")
+        lower = word.lower()
+        if lower in stops:
+            break
+        pos = m.start(1) + len(word)
+        words += 1
+        if lower not in _TAIL_GLUE:
+            best = pos
+    return best
+
+
+@register
+class AnonymousSourceDetector(Detector):
+    id = "anonymous_source"
+    description = "Unnamed or vague sources that readers cannot check."
+
+    def __init__(self, path: str | Path = PATTERNS_FILE) -> None:
+        self.patterns = load_patterns(path)
+
+    def detect(self, ctx: Context) -> list[Annotation]:
+        found: dict[tuple[int, int], tuple[float, str]] = {}
+        text = ctx.text
+        for pattern in self.patterns:
+            for m in pattern.regex.finditer(text):
+                start, end = m.start(), m.end()
+                sentence = ctx.sentence_at(start)
+                if sentence is None or sentence.kind != "prose" or end > sentence.span.end:
+                    continue
+                phrase = text[start:end].lower().split()
+                if len(phrase) >= 2 and phrase[-2] in _NOT_PEOPLE:
+                    continue
+                after = text[end : sentence.span.end].lstrip()
+                if phrase[-1].startswith("source") and after.startswith("of ") and not after[3:4].isupper():
+                    continue  # "a source of income", not a person
+                end = _extend_tail(text, end, sentence.span.end)
+                previous = found.get((start, end))
+                if previous is None or previous[0] < pattern.score:
+                    found[(start, end)] = (pattern.score, pattern.explanation)
+        spans = sorted(found, key=lambda se: (se[0], -(se[1] - se[0])))
+        out: list[Annotation] = []
+        last_end = -1
+        for start, end in spans:
+            if start < last_end:  # keep the longest of overlapping matches
+                continue
+            score, explanation = found[(start, end)]
+            span = Span(start, end)
+            out.append(
+                Annotation(
+                    span,
+                    self.id,
+                    "anonymous_source",
+                    score,
+                    explanation,
+                    ("name the source", "say why anonymity was granted"),
+                    ctx.voice_at(span),
+                    "medium",
+                    "anonymous source",
+                )
+            )
+            last_end = end
+        return out

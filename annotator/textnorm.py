@@ -1,0 +1,69 @@
+"""Word tokens with offsets and the normalised keys used for matching.
+
+The text is never changed: tokens keep their ``[start, end)`` offsets into the original string, and
+matching runs on a normalised *key* per token (lowercase, accents and curly apostrophes folded,
+possessive ``'s`` dropped, Snowball stem).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize import RegexpTokenizer
+
+# A word is letters/digits with inner apostrophes (d'etat, Kiev's); hyphens and spaces separate words,
+# so "coup-d'etat" and "coup d'etat" give the same tokens.
+_WORD_PATTERN = r"[^\W_]+(?:['’ʼ][^\W_]+)*"
+_TOKENIZER = RegexpTokenizer(_WORD_PATTERN)
+WORD_RE = re.compile(_WORD_PATTERN)
+_STEMMER = SnowballStemmer("english")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    key: str  # normalised, stemmed form used for matching
+    folded: str  # normalised form without stemming (for exact-form lists such as hedges)
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Lowercase, fold accents and apostrophe variants: 'Coup d’État' -> "coup d'etat"."""
+    word = word.translate(_APOSTROPHES).lower()
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=200_000)
+def exact_key(word: str) -> str:
+    """Folded word with a possessive 's dropped: "Kiev’s" -> "kiev"."""
+    folded = fold(word)
+    if folded.endswith("'s") and len(folded) > 2:
+        folded = folded[:-2]
+    return folded
+
+
+@lru_cache(maxsize=200_000)
+def word_key(word: str) -> str:
+    """The matching key of one word: folded, possessive dropped, stemmed."""
+    return _STEMMER.stem(exact_key(word))
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens of ``text`` with offsets and matching keys."""
+    # The compiled pattern is the one nltk's RegexpTokenizer uses; finditer directly is several times faster.
+    return [Token(m.start(), m.end(), word_key(m.group()), exact_key(m.group())) for m in WORD_RE.finditer(text)]
+
+
+def phrase_keys(phrase: str, stem: bool = True) -> tuple[str, ...]:
+    """Matching keys of a lexicon phrase, e.g. "Coups d'état" -> ('coup', "d'etat")."""
+    key = word_key if stem else exact_key
+    return tuple(key(phrase[s:e]) for s, e in _TOKENIZER.span_tokenize(phrase))

@@ -1,0 +1,114 @@
+from pathlib import Path
+
+import pytest
+
+from annotator.lexicon import Lexicon, LexiconError, load_categories, load_entries
+from annotator.lexicon.loader import DEFAULT_LEXICON
+
+HEADER = "term,variants,category,severity,explanation,alternatives,note\n"
+MINI = Path(__file__).parent / "data" / "mini_lexicon.csv"
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return Lexicon.load(base=None, extra=[MINI])
+
+
+def write(tmp_path, body, header=HEADER):
+    path = tmp_path / "lex.csv"
+    path.write_text(header + body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("body", "message", "reason"),
+    [
+        ("junta,,delegitimizing_label,high,,military government,\n", "row 2 (junta): empty explanation",
+         "explanation is required"),
+        ("junta,,villainy,high,Why.,x,\n", "unknown category 'villainy'", "category must be known"),
+        ("junta,,emotional,extreme,Why.,x,\n", "severity 'extreme'", "severity must be low/medium/high"),
+        ("junta,,emotional,high,Why.,x,\nJuntas,,emotional,low,Why.,x,\n", "row 3 (Juntas): 'Juntas' duplicates",
+         "a plural of an existing term is a duplicate"),
+        ("coup d'etat,,emotional,high,Why.,x,\nCoup d’État,,emotional,low,Why.,x,\n", "duplicates a term",
+         "accent and apostrophe variants are duplicates"),
+        ("junta,,emotional,high,Why, really.,x,extra,more\n", "row 2: more fields than columns",
+         "unquoted commas shift the columns"),
+    ],
+)
+def test_lexicon_invalid_rows_name_row_and_problem(tmp_path, body, message, reason):
+    with pytest.raises(LexiconError) as info:
+        load_entries(write(tmp_path, body))
+    assert message in str(info.value), reason
+
+
+def test_lexicon_missing_column_is_reported(tmp_path):
+    with pytest.raises(LexiconError, match="missing column"):
+        load_entries(write(tmp_path, "junta,high\n", header="term,severity\n"))
+
+
+def test_lexicon_missing_file_is_reported(tmp_path):
+    with pytest.raises(LexiconError, match="not found"):
+        load_entries(tmp_path / "nope.csv")
+
+
+def test_lexicon_not_utf8_is_reported(tmp_path):
+    path = tmp_path / "lex.csv"
+    path.write_bytes(HEADER.encode() + b"caf\xe9,,emotional,low,Why.,x,\n")
+    with pytest.raises(LexiconError, match="not UTF-8"):
+        load_entries(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "reason"),
+    [
+        ("A coup d'etat followed.", ["coup d'etat"], "plain form"),
+        ("A coup d'état followed.", ["coup d'état"], "accented form"),
+        ("Two coups d'état followed.", ["coups d'état"], "plural of a multi-word term"),
+        ("A coup-d'etat followed.", ["coup-d'etat"], "hyphen instead of space"),
+        ("A Coup D’Etat followed.", ["Coup D’Etat"], "case and curly apostrophe"),
+        ("Russophobic and Russophobia.", ["Russophobic", "Russophobia"], "listed variant and term"),
+        ("More provocations came.", ["provocations"], "plural"),
+        ("It was warm in the warehouse.", [], "no match inside longer words"),
+        ("The wars ended.", ["wars"], "plural of a single word"),
+        ("Kiev’s mayor spoke.", ["Kiev’s"], "possessive with curly apostrophe"),
+    ],
+)
+def test_lexicon_matching(mini, text, expected, reason):
+    assert [text[m.start : m.end] for m in mini.match(text)] == expected, reason
+
+
+def test_lexicon_longest_match_wins(tmp_path):
+    path = write(tmp_path, "regime,,delegitimizing_label,medium,Why.,government,\n"
+                           "Kiev regime,,delegitimizing_label,high,Why.,Ukrainian government,\n")
+    lex = Lexicon.load(base=None, extra=[path])
+    matches = lex.match("The Kiev regime and the regime.")
+    assert [(m.entry.term, m.start) for m in matches] == [("Kiev regime", 4), ("regime", 24)]
+
+
+def test_lexicon_user_file_overrides_bundled_entry(tmp_path):
+    path = write(tmp_path, "Kiev,,naming_choice,high,Our newsroom style.,Kyiv,\n")
+    lex = Lexicon.load(base=MINI, extra=[path])
+    (match,) = lex.match("In Kiev today.")
+    assert match.entry.explanation == "Our newsroom style."
+
+
+def test_lexicon_bundled_is_large_and_varied():
+    entries = load_entries(DEFAULT_LEXICON)
+    categories = {e.category for e in entries}
+    assert len(entries) >= 400
+    assert len(categories) >= 8
+    assert categories <= set(load_categories())
+    assert all(e.explanation.strip() for e in entries)
+
+
+@pytest.mark.parametrize(
+    ("term", "category"),
+    [("coup d'etat", "delegitimizing_label"), ("Russophobia", "delegitimizing_label"), ("Kiev", "naming_choice")],
+)
+def test_lexicon_bundled_has_key_terms(term, category):
+    lex = Lexicon.load()
+    (match,) = lex.match(term)
+    assert match.entry.category == category
+    if category == "naming_choice":
+        assert match.entry.severity == "low"
+        assert "Kyiv" in match.entry.alternatives
