@@ -17,7 +17,7 @@ from annotator.detectors import DEFAULT_DETECTORS, REGISTRY, Context, Detector
 from annotator.document import Annotation, Document, Sentence
 from annotator.lexicon import Lexicon
 from annotator.segment import segment
-from annotator.textnorm import tokenize
+from annotator.textnorm import fold, tokenize
 from annotator.voice import assign_voices, find_quotes
 
 MAX_TEXT_CHARS = 600_000  # about 100,000 words
@@ -44,6 +44,8 @@ class Annotator:
     ``lexicons``: extra lexicon files (same format as the bundled one; their entries win on conflicts).
     ``detectors``: detector ids to run (default: all of ``DEFAULT_DETECTORS``).
     ``model``: ``"default"`` for the bundled classifier, None to skip sentence scoring, or a loaded model.
+    ``ignore_terms``: lexicon terms a reviewer rejected (canonical term or matched text, any case); hits on
+    them are dropped.
     """
 
     def __init__(
@@ -52,6 +54,7 @@ class Annotator:
         detectors: Iterable[str] | None = None,
         model: Any = "default",
         include_base_lexicon: bool = True,
+        ignore_terms: Iterable[str] = (),
     ) -> None:
         from annotator.lexicon.loader import DEFAULT_LEXICON
 
@@ -64,6 +67,7 @@ class Annotator:
             REGISTRY[d](lexicon=self.lexicon) if d in _LEXICON_USERS else REGISTRY[d]() for d in ids
         ]
         self.model = _load_model(model)
+        self.ignore_terms = frozenset(fold(t.strip()) for t in ignore_terms if t.strip())
 
     @property
     def model_info(self) -> dict[str, Any]:
@@ -88,6 +92,13 @@ class Annotator:
         annotations: list[Annotation] = []
         for detector in self.detectors:
             annotations.extend(detector.detect(ctx))
+        if self.ignore_terms:
+            annotations = [
+                a
+                for a in annotations
+                if a.detector != "lexicon"
+                or not {fold(a.term), fold(text[a.span.start : a.span.end])} & self.ignore_terms
+            ]
         annotations = _dedupe(annotations, [d.id for d in self.detectors])
         t2 = time.perf_counter()
         timings["detect_ms"] = (t2 - t1) * 1000
@@ -98,6 +109,7 @@ class Annotator:
             "lexicon_version": self.lexicon.version,
             "lexicon_entries": len(self.lexicon),
             "detectors": [d.id for d in self.detectors],
+            "ignored_terms": sorted(self.ignore_terms),
             "model": self.model_info or None,
             "timings_ms": {k: round(v, 3) for k, v in timings.items()},
         }

@@ -12,9 +12,7 @@ from tests.conftest import SAMPLES
 
 
 def run(*args, stdin=b""):
-    return subprocess.run(
-        [sys.executable, "-m", "annotator", *args], input=stdin, capture_output=True, timeout=120
-    )
+    return subprocess.run([sys.executable, "-m", "annotator", *args], input=stdin, capture_output=True, timeout=120)
 
 
 def test_cli_annotate_json(tmp_path):
@@ -25,12 +23,14 @@ def test_cli_annotate_json(tmp_path):
     assert data["schema_version"] == "1.0"
     assert {"text", "sentences", "annotations", "meta"} <= set(data)
     first = data["annotations"][0]
-    assert {"start", "end", "text", "detector", "category", "score", "explanation", "alternatives", "voice"} <= set(first)
+    assert {"start", "end", "text", "detector", "category", "score", "explanation", "alternatives", "voice"} <= set(
+        first
+    )
     assert data["text"][first["start"] : first["end"]] == first["text"]
 
 
 def test_cli_annotate_stdin_csv_and_md():
-    text = "Experts believe the so-called referendum was a provocation.".encode()
+    text = b"Experts believe the so-called referendum was a provocation."
     result = run("annotate", "-", "--format", "csv", "--no-classifier", stdin=text)
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout.decode("utf-8-sig"))))
@@ -65,8 +65,10 @@ def _bad_inputs(tmp_path):
         "binary data": (["annotate", str(tmp_path / "binary.txt")], "binary"),
         "invalid UTF-8": (["annotate", str(tmp_path / "latin1.txt")], "byte offset 3"),
         "too large": (["annotate", str(tmp_path / "big.txt")], "limit is 5,000,000 bytes"),
-        "malformed lexicon": (["annotate", str(SAMPLES / "border_surge.txt"), "--lexicon", str(tmp_path / "bad.csv")],
-                              "missing column"),
+        "malformed lexicon": (
+            ["annotate", str(SAMPLES / "border_surge.txt"), "--lexicon", str(tmp_path / "bad.csv")],
+            "missing column",
+        ),
     }
 
 

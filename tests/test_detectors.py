@@ -8,12 +8,18 @@ from tests.conftest import spans_of
 @pytest.mark.parametrize(
     ("text", "expected", "reason"),
     [
-        ("The army struck “military infrastructure” in the city.", ["military infrastructure"],
-         "short quoted phrase attributed to nobody"),
-        ("Officials claimed they had hit “military targets” only.", ["military targets"],
-         "attributed with a doubt-casting verb"),
+        (
+            "The army struck “military infrastructure” in the city.",
+            ["military infrastructure"],
+            "short quoted phrase attributed to nobody",
+        ),
+        (
+            "Officials claimed they had hit “military targets” only.",
+            ["military targets"],
+            "attributed with a doubt-casting verb",
+        ),
         ("The so-called “referendum” was held on Sunday.", ["referendum"], "preceded by so-called"),
-        ("Senate Republicans unveiled their \"relief\" package.", ["relief"], "policy name in scare quotes"),
+        ('Senate Republicans unveiled their "relief" package.', ["relief"], "policy name in scare quotes"),
         ("“We will rebuild the city,” the mayor said.", [], "a full quoted sentence is reported speech"),
         ("The ministry said the talks had “noted progress” on reform.", [], "attributed partial quote"),
         ("He starred in “Orange Is the New Black” last year.", [], "a title, not a scare quote"),
@@ -27,15 +33,24 @@ def test_detectors_scare_quote(engine, text, expected, reason):
 @pytest.mark.parametrize(
     ("text", "expected", "reason"),
     [
-        ("A source close to the administration said the plan was dead.", ["A source close to the administration"],
-         "classic unnamed source with its placing phrase"),
-        ("The RT source in the Servant of the People party also believes it.",
-         ["The RT source in the Servant of the People party"], "source phrase extends over the party name"),
+        (
+            "A source close to the administration said the plan was dead.",
+            ["A source close to the administration"],
+            "classic unnamed source with its placing phrase",
+        ),
+        (
+            "The RT source in the Servant of the People party also believes it.",
+            ["The RT source in the Servant of the People party"],
+            "source phrase extends over the party name",
+        ),
         ("Experts believe the decision was rushed.", ["Experts believe"], "vague group of experts"),
         ("However, as analysts state, the army is weak.", ["as analysts state"], "'as analysts state'"),
         ("Observers note that turnout was low.", ["Observers note"], "vague observers"),
-        ("Sources familiar with the matter said talks stalled.", ["Sources familiar with the matter"],
-         "sources familiar with the matter"),
+        (
+            "Sources familiar with the matter said talks stalled.",
+            ["Sources familiar with the matter"],
+            "sources familiar with the matter",
+        ),
         ("He spoke on condition of anonymity.", ["on condition of anonymity"], "anonymity granted"),
         ("It is widely believed that the vote was rigged.", ["It is widely believed"], "impersonal belief"),
         ("Some say the mayor should resign.", ["Some say"], "some say"),

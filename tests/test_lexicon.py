@@ -23,16 +23,28 @@ def write(tmp_path, body, header=HEADER):
 @pytest.mark.parametrize(
     ("body", "message", "reason"),
     [
-        ("junta,,delegitimizing_label,high,,military government,\n", "row 2 (junta): empty explanation",
-         "explanation is required"),
+        (
+            "junta,,delegitimizing_label,high,,military government,\n",
+            "row 2 (junta): empty explanation",
+            "explanation is required",
+        ),
         ("junta,,villainy,high,Why.,x,\n", "unknown category 'villainy'", "category must be known"),
         ("junta,,emotional,extreme,Why.,x,\n", "severity 'extreme'", "severity must be low/medium/high"),
-        ("junta,,emotional,high,Why.,x,\nJuntas,,emotional,low,Why.,x,\n", "row 3 (Juntas): 'Juntas' duplicates",
-         "a plural of an existing term is a duplicate"),
-        ("coup d'etat,,emotional,high,Why.,x,\nCoup d’État,,emotional,low,Why.,x,\n", "duplicates a term",
-         "accent and apostrophe variants are duplicates"),
-        ("junta,,emotional,high,Why, really.,x,extra,more\n", "row 2: more fields than columns",
-         "unquoted commas shift the columns"),
+        (
+            "junta,,emotional,high,Why.,x,\nJuntas,,emotional,low,Why.,x,\n",
+            "row 3 (Juntas): 'Juntas' duplicates",
+            "a plural of an existing term is a duplicate",
+        ),
+        (
+            "coup d'etat,,emotional,high,Why.,x,\nCoup d’État,,emotional,low,Why.,x,\n",
+            "duplicates a term",
+            "accent and apostrophe variants are duplicates",
+        ),
+        (
+            "junta,,emotional,high,Why, really.,x,extra,more\n",
+            "row 2: more fields than columns",
+            "unquoted commas shift the columns",
+        ),
     ],
 )
 def test_lexicon_invalid_rows_name_row_and_problem(tmp_path, body, message, reason):
@@ -78,8 +90,11 @@ def test_lexicon_matching(mini, text, expected, reason):
 
 
 def test_lexicon_longest_match_wins(tmp_path):
-    path = write(tmp_path, "regime,,delegitimizing_label,medium,Why.,government,\n"
-                           "Kiev regime,,delegitimizing_label,high,Why.,Ukrainian government,\n")
+    path = write(
+        tmp_path,
+        "regime,,delegitimizing_label,medium,Why.,government,\n"
+        "Kiev regime,,delegitimizing_label,high,Why.,Ukrainian government,\n",
+    )
     lex = Lexicon.load(base=None, extra=[path])
     matches = lex.match("The Kiev regime and the regime.")
     assert [(m.entry.term, m.start) for m in matches] == [("Kiev regime", 4), ("regime", 24)]

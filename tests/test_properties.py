@@ -5,11 +5,44 @@ from hypothesis import strategies as st
 
 from annotator.pipeline import InputError
 
-PIECES = st.sampled_from([
-    "coup d'etat", "Russophobia", "“", "”", '"', "«", "»", "‘", "’", "so-called", "Experts believe", "U.S.",
-    "Dr.", "…", "...", "—", "\n", "\n\n", "  • ", "© ", "reportedly", " ", ".", "?", "!", "Kiev", "1,200.5",
-    "a source close to the", "é", "\u200b", "\t", "#", "-", "'s",
-])
+PIECES = st.sampled_from(
+    [
+        "coup d'etat",
+        "Russophobia",
+        "“",
+        "”",
+        '"',
+        "«",
+        "»",
+        "‘",
+        "’",
+        "so-called",
+        "Experts believe",
+        "U.S.",
+        "Dr.",
+        "…",
+        "...",
+        "—",
+        "\n",
+        "\n\n",
+        "  • ",
+        "© ",
+        "reportedly",
+        " ",
+        ".",
+        "?",
+        "!",
+        "Kiev",
+        "1,200.5",
+        "a source close to the",
+        "é",
+        "\u200b",
+        "\t",
+        "#",
+        "-",
+        "'s",
+    ]
+)
 TEXTS = st.one_of(st.text(max_size=400), st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=60).map("".join))
 
 

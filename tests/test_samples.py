@@ -23,7 +23,8 @@ def test_samples_expected_annotations(engine, expected_file):
     doc = engine.annotate(text)
     for item in expected["must_flag"]:
         hits = [
-            a for a in doc.annotations
+            a
+            for a in doc.annotations
             if a.detector == item["detector"]
             and any(a.span.start < e and s < a.span.end for s, e in _occurrences(text, item["text"]))
         ]

@@ -16,16 +16,22 @@ def prose(text):
     [
         ("Mr. Smith met Dr. Jones. They talked.", ["Mr. Smith met Dr. Jones.", "They talked."], "titles"),
         ("The U.S. Army left. The U.K. stayed.", ["The U.S. Army left.", "The U.K. stayed."], "U.S./U.K."),
-        ("Gen. Ortiz arrived on Jan. 5 at 9 a.m. and left.", ["Gen. Ortiz arrived on Jan. 5 at 9 a.m. and left."],
-         "rank, month and a.m."),
+        (
+            "Gen. Ortiz arrived on Jan. 5 at 9 a.m. and left.",
+            ["Gen. Ortiz arrived on Jan. 5 at 9 a.m. and left."],
+            "rank, month and a.m.",
+        ),
         ("Prices rose 1,200.5 percent. Then fell.", ["Prices rose 1,200.5 percent.", "Then fell."], "decimal number"),
         ("Item No. 5 was sold. Bids closed.", ["Item No. 5 was sold.", "Bids closed."], "No. before a number"),
         ("“We will win.” She left.", ["“We will win.”", "She left."], "curly closing quote stays with its sentence"),
         ('"We will win." She left.', ['"We will win."', "She left."], "straight closing quote"),
         ("He paused... Then he spoke.", ["He paused...", "Then he spoke."], "three-dot ellipsis"),
         ("It was late — very late. Nobody came.", ["It was late — very late.", "Nobody came."], "em dash"),
-        ("He lives in the U.S. The weather is mild.", ["He lives in the U.S.", "The weather is mild."],
-         "abbreviation that ends a sentence before a common starter"),
+        (
+            "He lives in the U.S. The weather is mild.",
+            ["He lives in the U.S.", "The weather is mild."],
+            "abbreviation that ends a sentence before a common starter",
+        ),
         ("«Non», a-t-il dit. Fin.", ["«Non», a-t-il dit.", "Fin."], "guillemets"),
     ],
 )

@@ -17,9 +17,12 @@ def quoted(text):
         ("She called it ‘a farce’ and left.", ["a farce"], "single curly quotes"),
         ("It’s the mayor’s plan.", [], "apostrophes are not quotes"),
         ("“First part.\n\nSecond part,” she said.", ["First part.\n\nSecond part,"], "quote over two paragraphs"),
-        ("“Mixed marks,\" he said.", ["Mixed marks,"], "curly opening closed by a straight mark"),
-        ("An “unclosed quote runs on.\n\nNext paragraph.", ["unclosed quote runs on."],
-         "an unclosed quote ends with its paragraph"),
+        ('“Mixed marks," he said.', ["Mixed marks,"], "curly opening closed by a straight mark"),
+        (
+            "An “unclosed quote runs on.\n\nNext paragraph.",
+            ["unclosed quote runs on."],
+            "an unclosed quote ends with its paragraph",
+        ),
     ],
 )
 def test_voice_finds_quotes(text, expected, reason):

@@ -17,6 +17,7 @@ from annotator.voice import is_reported, report_verbs
 
 _MAX_WORDS = 5
 _MOCKING_PREFIX = re.compile(r"(?:so[- ]called|self[- ](?:proclaimed|styled)|alleged|supposed|would-be)\s*$", re.I)
+_SMALL_WORDS = {"the", "of", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "is"}
 _WORD = re.compile(r"[a-z]+")
 _LABEL_CATEGORIES = {"delegitimizing_label", "partisan_label", "euphemism"}
 
@@ -37,7 +38,8 @@ class ScareQuoteDetector(Detector):
             words = inner.split()
             if not words or len(words) > _MAX_WORDS or inner.rstrip()[-1:] in ".?!…":
                 continue
-            if len(words) >= 2 and all(w[:1].isupper() for w in words):
+            content = [w for w in words if w.lower() not in _SMALL_WORDS]
+            if len(words) >= 2 and content and all(w[:1].isupper() for w in content):
                 continue  # a title or a proper name ("Orange Is the New Black")
             sentence = ctx.sentence_at(quote.outer.start)
             if sentence is None or sentence.kind not in ("prose", "heading") or not sentence.span.contains(quote.inner):
@@ -45,9 +47,10 @@ class ScareQuoteDetector(Detector):
             before = text[sentence.span.start : quote.outer.start]
             mocked = _MOCKING_PREFIX.search(before) is not None
             labels = [m for m in self.lexicon.match(inner) if m.entry.category in _LABEL_CATEGORIES]
-            sentence_text = text[sentence.span.start : sentence.span.end].replace(inner, " ")
-            attributed = quote.attribution is not None or is_reported(sentence_text)
-            doubted = not set(_WORD.findall(sentence_text.lower())).isdisjoint(report_verbs().doubt)
+            # Only a cue before the quote (or its own "..., X said") governs it: in 'the "relief" package that
+            # critics say ...' the critics are not the source of the quoted word.
+            attributed = quote.attribution is not None or is_reported(before)
+            doubted = not set(_WORD.findall(before.lower())).isdisjoint(report_verbs().doubt)
             if attributed and not (mocked or labels or doubted):
                 continue
             if mocked:

@@ -15,10 +15,12 @@ from annotator.textnorm import phrase_keys
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_LEXICON = DATA_DIR / "loaded_terms.csv"
+NEUTRAL_PHRASES = DATA_DIR / "neutral_phrases.txt"
 CATEGORIES_FILE = DATA_DIR / "categories.csv"
 
 REQUIRED_COLUMNS = ("term", "category", "severity", "explanation")
-OPTIONAL_COLUMNS = ("variants", "alternatives", "note")
+OPTIONAL_COLUMNS = ("variants", "alternatives", "note", "match")
+MATCH_MODES = ("stem", "exact")
 SEVERITIES = {"low": 0.35, "medium": 0.6, "high": 0.85}
 MAX_TERM_WORDS = 6
 MAX_LEXICON_BYTES = 5_000_000
@@ -46,6 +48,7 @@ class LexiconEntry:
     alternatives: tuple[str, ...]
     note: str
     source: str  # "file:row" it came from
+    match: str = "stem"  # "stem": inflections match; "exact": only the listed forms (case/accents folded)
 
     @property
     def score(self) -> float:
@@ -86,6 +89,12 @@ def _read_rows(source: str | Path | bytes, name: str) -> list[dict[str, str]]:
         return list(reader)
     except csv.Error as exc:
         raise LexiconError(f"{name}: CSV error near line {reader.line_num}: {exc}") from None
+
+
+def load_phrases(path: str | Path) -> list[str]:
+    """A plain list of phrases, one per line (``#`` comments)."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 def load_categories(path: str | Path = CATEGORIES_FILE) -> dict[str, Category]:
@@ -129,10 +138,14 @@ def load_entries(
             row_errors.append(f"severity {values['severity']!r} is not one of low, medium, high")
         term = values.get("term", "")
         variants = _split(values.get("variants"))
+        mode = values.get("match", "").lower() or "stem"
+        if mode not in MATCH_MODES:
+            row_errors.append(f"match {values['match']!r} is not one of stem, exact")
+            mode = "stem"
         for form in (term, *variants):
             if not form:
                 continue
-            keys = phrase_keys(form, stem)
+            keys = phrase_keys(form, stem and mode == "stem")
             if not keys:
                 row_errors.append(f"term or variant {form!r} has no words")
                 continue
@@ -154,6 +167,7 @@ def load_entries(
                 alternatives=_split(values.get("alternatives")),
                 note=values.get("note", ""),
                 source=f"{name}:{index}",
+                match=mode if stem else "exact",
             )
         )
     if errors:

@@ -15,10 +15,12 @@ from pathlib import Path
 from annotator.lexicon.loader import (
     CATEGORIES_FILE,
     DEFAULT_LEXICON,
+    NEUTRAL_PHRASES,
     Category,
     LexiconEntry,
     load_categories,
     load_entries,
+    load_phrases,
 )
 from annotator.textnorm import Token, phrase_keys, tokenize
 
@@ -39,23 +41,31 @@ class Lexicon:
         categories: dict[str, Category],
         version: str = "custom",
         stem: bool = True,
+        neutral_phrases: Iterable[str] = (),
     ) -> None:
         self.categories = categories
         self.version = version
         self.stem = stem
         self.entries: list[LexiconEntry] = []
-        self._index: dict[str, list[tuple[tuple[str, ...], LexiconEntry]]] = {}
-        by_keys: dict[tuple[str, ...], LexiconEntry] = {}
+        # Two indexes, by stemmed keys and by exact (folded) keys: first key -> [(keys, entry or None)].
+        # None marks a neutral phrase ("riot police"): it wins as the longest match and is not reported.
+        self._index: dict[bool, dict[str, list[tuple[tuple[str, ...], LexiconEntry | None]]]] = {True: {}, False: {}}
+        by_keys: dict[tuple[bool, tuple[str, ...]], LexiconEntry | None] = {}
         for entry in entries:
+            exact = not stem or entry.match == "exact"
             for form in entry.forms():
-                by_keys[phrase_keys(form, stem)] = entry  # a later file overrides an earlier one
-        for keys, entry in by_keys.items():
-            self._index.setdefault(keys[0], []).append((keys, entry))
-        for candidates in self._index.values():
-            candidates.sort(key=lambda item: len(item[0]), reverse=True)
+                by_keys[(not exact, phrase_keys(form, not exact))] = entry  # a later file overrides an earlier one
+        for phrase in neutral_phrases:
+            by_keys.setdefault((stem, phrase_keys(phrase, stem)), None)
+        for (stemmed, keys), entry in by_keys.items():
+            if keys:
+                self._index[stemmed].setdefault(keys[0], []).append((keys, entry))
+        for index in self._index.values():
+            for candidates in index.values():
+                candidates.sort(key=lambda item: len(item[0]), reverse=True)
         seen: set[int] = set()
         for entry in by_keys.values():
-            if id(entry) not in seen:
+            if entry is not None and id(entry) not in seen:
                 seen.add(id(entry))
                 self.entries.append(entry)
 
@@ -73,28 +83,36 @@ class Lexicon:
         for path in ([base] if base is not None else []) + list(extra):
             entries.extend(load_entries(path, categories))
             digest.update(Path(path).read_bytes())
+        neutral = load_phrases(NEUTRAL_PHRASES) if base is not None and NEUTRAL_PHRASES.is_file() else []
         version = f"{len(entries)}-{digest.hexdigest()[:10]}"
-        return cls(entries, categories, version=version)
+        return cls(entries, categories, version=version, neutral_phrases=neutral)
 
     def __len__(self) -> int:
         return len(self.entries)
 
     def match_tokens(self, tokens: Sequence[Token]) -> list[LexiconMatch]:
+        """Longest match at each position, left to right, never overlapping."""
         matches: list[LexiconMatch] = []
         i, n = 0, len(tokens)
-        index = self._index
-        keys_of = [t.key for t in tokens] if self.stem else [t.folded for t in tokens]
+        stemmed_index, exact_index = self._index[True], self._index[False]
+        stems = [t.key for t in tokens] if stemmed_index else []
+        exact = [t.folded for t in tokens] if exact_index else []
         while i < n:
-            candidates = index.get(keys_of[i])
-            matched = 0
-            if candidates:
-                for keys, entry in candidates:
+            best_size, best_entry = 0, None
+            for index, keys_of in ((stemmed_index, stems), (exact_index, exact)):
+                for keys, entry in index.get(keys_of[i], ()) if keys_of else ():
                     size = len(keys)
-                    if i + size <= n and all(keys_of[i + k] == keys[k] for k in range(1, size)):
-                        matches.append(LexiconMatch(tokens[i].start, tokens[i + size - 1].end, entry))
-                        matched = size
+                    if size <= best_size:
                         break
-            i += matched or 1
+                    if i + size <= n and all(keys_of[i + k] == keys[k] for k in range(1, size)):
+                        best_size, best_entry = size, entry
+                        break
+            if best_size:
+                if best_entry is not None:
+                    matches.append(LexiconMatch(tokens[i].start, tokens[i + best_size - 1].end, best_entry))
+                i += best_size
+            else:
+                i += 1
         return matches
 
     def match(self, text: str) -> list[LexiconMatch]:
