@@ -65,9 +65,8 @@ def main() -> int:
     texts = _texts()
     text = texts[0]
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
-    print(
-        f"article: {ARTICLE.name if ARTICLE.is_file() else 'samples'} ({len(text):,} chars, {len(text.split()):,} words)"
-    )
+    name = ARTICLE.name if ARTICLE.is_file() else "samples"
+    print(f"article: {name} ({len(text):,} chars, {len(text.split()):,} words)")
     print(f"load: engine {load_engine * 1000:.0f} ms; engine + model {load_full * 1000:.0f} ms")
     print(f"median annotate latency without classifier: {_median_ms(engine, text, args.repeats):.2f} ms")
     if full is not None:

@@ -1,7 +1,8 @@
 """``anonymous_source``: vague or unnamed sourcing ("a source close to ...", "experts believe").
 
-Patterns are data (``annotator/data/anonymous_sources.csv``: regex, score, explanation), validated on
-load. A source phrase is extended over the prepositional phrase that places the source ("The RT source
+Patterns are data (``annotator/data/anonymous_sources.csv``: regex, trigger words, score, explanation),
+validated on load. A pattern runs only on sentences that contain one of its trigger words, which keeps
+the detector fast on long articles. A source phrase is extended over the prepositional phrase that places the source ("The RT source
 in the Servant of the People party"), so the highlight covers what the reader is told about the source.
 """
 
@@ -99,6 +100,7 @@ _MAX_TAIL_WORDS = 10
 @dataclass(frozen=True)
 class SourcePattern:
     regex: re.Pattern[str]
+    triggers: frozenset[str]
     score: float
     explanation: str
 
@@ -112,9 +114,12 @@ def load_patterns(path: str | Path = PATTERNS_FILE) -> list[SourcePattern]:
                 score = float(row["score"])
             except (re.error, ValueError, KeyError, TypeError) as exc:
                 raise ValueError(f"{path}, row {row_number}: invalid pattern or score: {exc}") from None
-            if not 0 <= score <= 1 or not (row.get("explanation") or "").strip():
-                raise ValueError(f"{path}, row {row_number}: score must be in [0, 1] and explanation non-empty")
-            patterns.append(SourcePattern(regex, score, row["explanation"].strip()))
+            triggers = frozenset((row.get("triggers") or "").lower().split())
+            if not 0 <= score <= 1 or not (row.get("explanation") or "").strip() or not triggers:
+                raise ValueError(
+                    f"{path}, row {row_number}: score must be in [0, 1], explanation and triggers non-empty"
+                )
+            patterns.append(SourcePattern(regex, triggers, score, row["explanation"].strip()))
     if not patterns:
         raise ValueError(f"{path}: no patterns")
     return patterns
@@ -153,22 +158,26 @@ class AnonymousSourceDetector(Detector):
     def detect(self, ctx: Context) -> list[Annotation]:
         found: dict[tuple[int, int], tuple[float, str]] = {}
         text = ctx.text
-        for pattern in self.patterns:
-            for m in pattern.regex.finditer(text):
-                start, end = m.start(), m.end()
-                sentence = ctx.sentence_at(start)
-                if sentence is None or sentence.kind != "prose" or end > sentence.span.end:
+        for sentence, tokens in zip(ctx.sentences, ctx.sentence_tokens, strict=True):
+            if sentence.kind != "prose":
+                continue
+            words = {t.folded for t in tokens}
+            s_end = sentence.span.end
+            for pattern in self.patterns:
+                if words.isdisjoint(pattern.triggers):
                     continue
-                phrase = text[start:end].lower().split()
-                if len(phrase) >= 2 and phrase[-2] in _NOT_PEOPLE:
-                    continue
-                after = text[end : sentence.span.end].lstrip()
-                if phrase[-1].startswith("source") and after.startswith("of ") and not after[3:4].isupper():
-                    continue  # "a source of income", not a person
-                end = _extend_tail(text, end, sentence.span.end)
-                previous = found.get((start, end))
-                if previous is None or previous[0] < pattern.score:
-                    found[(start, end)] = (pattern.score, pattern.explanation)
+                for m in pattern.regex.finditer(text, sentence.span.start, s_end):
+                    start, end = m.start(), m.end()
+                    phrase = text[start:end].lower().split()
+                    if len(phrase) >= 2 and phrase[-2] in _NOT_PEOPLE:
+                        continue
+                    after = text[end:s_end].lstrip()
+                    if phrase[-1].startswith("source") and after.startswith("of ") and not after[3:4].isupper():
+                        continue  # "a source of income", not a person
+                    end = _extend_tail(text, end, s_end)
+                    previous = found.get((start, end))
+                    if previous is None or previous[0] < pattern.score:
+                        found[(start, end)] = (pattern.score, pattern.explanation)
         spans = sorted(found, key=lambda se: (se[0], -(se[1] - se[0])))
         out: list[Annotation] = []
         last_end = -1

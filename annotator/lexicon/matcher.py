@@ -93,14 +93,20 @@ class Lexicon:
     def match_tokens(self, tokens: Sequence[Token]) -> list[LexiconMatch]:
         """Longest match at each position, left to right, never overlapping."""
         matches: list[LexiconMatch] = []
-        i, n = 0, len(tokens)
+        n = len(tokens)
         stemmed_index, exact_index = self._index[True], self._index[False]
-        stems = [t.key for t in tokens] if stemmed_index else []
-        exact = [t.folded for t in tokens] if exact_index else []
+        stems = [t.key for t in tokens]
+        exact = [t.folded for t in tokens]
+        i = 0
         while i < n:
+            stemmed = stemmed_index.get(stems[i])
+            exacts = exact_index.get(exact[i])
+            if stemmed is None and exacts is None:
+                i += 1
+                continue
             best_size, best_entry = 0, None
-            for index, keys_of in ((stemmed_index, stems), (exact_index, exact)):
-                for keys, entry in index.get(keys_of[i], ()) if keys_of else ():
+            for candidates, keys_of in ((stemmed, stems), (exacts, exact)):
+                for keys, entry in candidates or ():
                     size = len(keys)
                     if size <= best_size:
                         break
