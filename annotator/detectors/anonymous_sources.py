@@ -2,8 +2,9 @@
 
 Patterns are data (``annotator/data/anonymous_sources.csv``: regex, trigger words, score, explanation),
 validated on load. A pattern runs only on sentences that contain one of its trigger words, which keeps
-the detector fast on long articles. A source phrase is extended over the prepositional phrase that places the source ("The RT source
-in the Servant of the People party"), so the highlight covers what the reader is told about the source.
+the detector fast on long articles. A source phrase is extended over the prepositional phrase that places
+the source ("The RT source in the Servant of the People party"), so the highlight covers what the reader
+is told about the source.
 """
 
 from __future__ import annotations
