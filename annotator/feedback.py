@@ -1,0 +1,234 @@
+"""Reviewer feedback: agree/disagree decisions on highlights and sentence scores, kept in SQLite.
+
+The database lives in the user's data directory (or ``$ANNOTATOR_FEEDBACK_DB``), survives restarts, and
+takes concurrent writers (WAL journal, busy timeout, one short transaction per decision). Decisions feed
+``annotator train --feedback DB`` and a per-user ignore list of rejected lexicon terms.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ENV_VAR = "ANNOTATOR_FEEDBACK_DB"
+DECISIONS = ("agree", "disagree")
+TARGETS = ("annotation", "sentence")
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    target TEXT NOT NULL CHECK (target IN ('annotation', 'sentence')),
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    detector TEXT NOT NULL DEFAULT '',
+    category TEXT NOT NULL DEFAULT '',
+    term TEXT NOT NULL DEFAULT '',
+    evidence TEXT NOT NULL DEFAULT '',
+    sentence TEXT NOT NULL DEFAULT '',
+    score REAL,
+    decision TEXT NOT NULL CHECK (decision IN ('agree', 'disagree')),
+    note TEXT NOT NULL DEFAULT '',
+    model_id TEXT NOT NULL DEFAULT '',
+    lexicon_version TEXT NOT NULL DEFAULT '',
+    UNIQUE (text_hash, target, start, end, detector)
+);
+CREATE TABLE IF NOT EXISTS ignored_terms (
+    term TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL
+);
+"""
+
+
+class FeedbackError(RuntimeError):
+    """The feedback database cannot be opened or written; the message names the path."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    text_hash: str
+    target: str
+    start: int
+    end: int
+    decision: str
+    detector: str = ""
+    category: str = ""
+    term: str = ""
+    evidence: str = ""
+    sentence: str = ""
+    score: float | None = None
+    note: str = ""
+    model_id: str = ""
+    lexicon_version: str = ""
+    created_at: str = ""
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def default_path() -> Path:
+    """``$ANNOTATOR_FEEDBACK_DB``, else the platform's per-user data directory."""
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR]).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return base / "framing-annotator" / "feedback.sqlite3"
+
+
+class FeedbackStore:
+    """Decisions in one SQLite file; every method opens a short-lived connection (safe across threads)."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else default_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as conn:
+                conn.executescript(_SCHEMA)
+        except FeedbackError:
+            raise
+        except (sqlite3.Error, OSError) as exc:
+            raise FeedbackError(self._explain(exc)) from None
+
+    def _explain(self, exc: Exception) -> str:
+        message = str(exc)
+        if isinstance(exc, sqlite3.DatabaseError) and "not a database" in message:
+            return f"feedback database {self.path} is corrupt or not a SQLite file; move it away to start afresh"
+        if isinstance(exc, sqlite3.OperationalError) and "readonly" in message:
+            return f"feedback database {self.path} is read-only; set {ENV_VAR} to a writable path"
+        return f"cannot use feedback database {self.path}: {message}; set {ENV_VAR} to a writable path"
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            conn = sqlite3.connect(self.path, timeout=10.0, isolation_level=None)
+        except (sqlite3.Error, OSError) as exc:
+            raise FeedbackError(self._explain(exc)) from None
+        try:
+            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.row_factory = sqlite3.Row
+            yield conn
+        except sqlite3.Error as exc:
+            raise FeedbackError(self._explain(exc)) from None
+        finally:
+            conn.close()
+
+    def record(self, decision: Decision) -> None:
+        """Store a decision; a later decision on the same span replaces the earlier one."""
+        if decision.decision not in DECISIONS:
+            raise ValueError(f"decision must be one of {DECISIONS}, not {decision.decision!r}")
+        if decision.target not in TARGETS:
+            raise ValueError(f"target must be one of {TARGETS}, not {decision.target!r}")
+        row = asdict(decision)
+        row["created_at"] = row["created_at"] or datetime.now(UTC).isoformat(timespec="seconds")
+        columns = ", ".join(row)
+        placeholders = ", ".join(f":{k}" for k in row)
+        updates = ", ".join(f"{k} = excluded.{k}" for k in row if k not in ("text_hash", "target", "start", "end"))
+        with self._connect() as conn:
+            conn.execute(
+                f"INSERT INTO decisions ({columns}) VALUES ({placeholders}) "
+                f"ON CONFLICT (text_hash, target, start, end, detector) DO UPDATE SET {updates}",
+                row,
+            )
+
+    def decisions(self, text_hash: str | None = None) -> list[Decision]:
+        query = "SELECT * FROM decisions" + (" WHERE text_hash = ?" if text_hash else "") + " ORDER BY id"
+        with self._connect() as conn:
+            rows = conn.execute(query, (text_hash,) if text_hash else ()).fetchall()
+        out = []
+        for row in rows:
+            values = dict(row)  # sqlite3.Row has keys(), so dict() maps column names to values
+            values.pop("id", None)
+            out.append(Decision(**values))
+        return out
+
+    def forget(self, text_hash: str, target: str, start: int, end: int, detector: str = "") -> None:
+        with self._connect() as conn:
+            conn.execute(
+                "DELETE FROM decisions WHERE text_hash = ? AND target = ? AND start = ? AND end = ? AND detector = ?",
+                (text_hash, target, start, end, detector),
+            )
+
+    # ---- ignore list ---------------------------------------------------------------------------------
+
+    def ignored_terms(self) -> set[str]:
+        with self._connect() as conn:
+            return {row["term"] for row in conn.execute("SELECT term FROM ignored_terms")}
+
+    def ignore(self, term: str) -> None:
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO ignored_terms (term, created_at) VALUES (?, ?)",
+                (term.strip().lower(), datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+
+    def unignore(self, term: str) -> None:
+        with self._connect() as conn:
+            conn.execute("DELETE FROM ignored_terms WHERE term = ?", (term.strip().lower(),))
+
+    def ignore_rejected_terms(self) -> list[str]:
+        """Add every lexicon term a reviewer disagreed with to the ignore list; returns the new ones."""
+        rejected = {
+            d.term.strip().lower()
+            for d in self.decisions()
+            if d.target == "annotation" and d.detector == "lexicon" and d.decision == "disagree" and d.term
+        }
+        new = sorted(rejected - self.ignored_terms())
+        for term in new:
+            self.ignore(term)
+        return new
+
+    # ---- export ----------------------------------------------------------------------------------------
+
+    def export_jsonl(self) -> bytes:
+        return "".join(json.dumps(asdict(d), ensure_ascii=False) + "\n" for d in self.decisions()).encode("utf-8")
+
+    def export_csv(self) -> bytes:
+        buffer = io.StringIO()
+        fields = list(Decision.__dataclass_fields__)
+        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for d in self.decisions():
+            row = asdict(d)
+            for key in ("evidence", "sentence", "note", "term"):
+                if str(row[key])[:1] in ("=", "+", "-", "@"):
+                    row[key] = "'" + row[key]
+            writer.writerow(row)
+        return buffer.getvalue().encode("utf-8")
+
+
+def labelled_sentences(decisions: list[Decision], threshold: float = 0.5) -> list[tuple[str, int]]:
+    """Extra training examples from decisions: (sentence text, 1 biased / 0 not biased).
+
+    - sentence score agreed: the model's side of the threshold is the label; disagreed: the other side;
+    - a highlight agreed with: its sentence is labelled biased;
+    - a highlight disagreed with says only that the term is fine, not that the sentence is neutral, so it
+      adds no label.
+    The latest decision per sentence wins.
+    """
+    labels: dict[str, int] = {}
+    for d in decisions:
+        sentence = d.sentence.strip()
+        if not sentence:
+            continue
+        if d.target == "sentence" and d.score is not None:
+            predicted = int(d.score >= threshold)
+            labels[sentence] = predicted if d.decision == "agree" else 1 - predicted
+        elif d.target == "annotation" and d.decision == "agree":
+            labels[sentence] = 1
+    return sorted(labels.items())

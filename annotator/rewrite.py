@@ -1,0 +1,128 @@
+"""Neutral rewrites: each flagged sentence with its loaded terms swapped for the first neutral alternative.
+
+Only concrete alternatives are used (placeholders such as "[name the source]" are skipped). The swap keeps
+the original's capitalisation, plural and possessive, and leaves everything else in the sentence as is.
+A word-level diff shows the changes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from annotator.document import Annotation, Document, Span
+
+REWRITE_DETECTORS = ("lexicon", "hedge")
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+@dataclass(frozen=True)
+class Change:
+    span: Span
+    original: str
+    replacement: str
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    sentence: Span
+    original: str
+    rewritten: str
+    changes: tuple[Change, ...]
+
+    def diff(self) -> list[tuple[str, str]]:
+        """Word-level diff as (op, text) pairs: op is "=" (same), "-" (removed) or "+" (added)."""
+        a, b = re.findall(r"\S+|\s+", self.original), re.findall(r"\S+|\s+", self.rewritten)
+        out: list[tuple[str, str]] = []
+        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+            if op == "equal":
+                out.append(("=", "".join(a[i1:i2])))
+            else:
+                if i2 > i1:
+                    out.append(("-", "".join(a[i1:i2])))
+                if j2 > j1:
+                    out.append(("+", "".join(b[j1:j2])))
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "start": self.sentence.start,
+            "end": self.sentence.end,
+            "original": self.original,
+            "rewritten": self.rewritten,
+            "changes": [
+                {"start": c.span.start, "end": c.span.end, "original": c.original, "replacement": c.replacement}
+                for c in self.changes
+            ],
+        }
+
+
+def usable_alternative(annotation: Annotation) -> str | None:
+    for alternative in annotation.alternatives:
+        alt = alternative.strip()
+        if alt and "[" not in alt and "(" not in alt:
+            return alt
+    return None
+
+
+def _pluralize(word: str) -> str:
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", word):
+        return word + "es"
+    return word + "s"
+
+
+def match_form(original: str, term: str, replacement: str) -> str:
+    """Give ``replacement`` the case, plural and possessive of ``original`` (a form of ``term``)."""
+    possessive = _POSSESSIVE.search(original)
+    base = original[: possessive.start()] if possessive else original
+    last_word = base.split()[-1].lower() if base.split() else ""
+    term_last = term.split()[-1].lower() if term.split() else ""
+    out = replacement
+    if last_word.endswith("s") and not term_last.endswith("s") and not out.split()[-1].endswith("s"):
+        words = out.split(" ")
+        words[-1] = _pluralize(words[-1])
+        out = " ".join(words)
+    if base.isupper() and len(base) > 1:
+        out = out.upper()
+    elif base[:1].isupper() and not out[:1].isupper():
+        out = out[:1].upper() + out[1:]
+    if possessive:
+        out += possessive.group()
+    return out
+
+
+def rewrite_sentence(doc: Document, sentence: Span, annotations: list[Annotation]) -> Rewrite | None:
+    changes = []
+    for a in sorted(annotations, key=Annotation.sort_key):
+        if a.detector not in REWRITE_DETECTORS or not sentence.contains(a.span) or a.voice == "quote":
+            continue
+        alternative = usable_alternative(a)
+        if alternative is None or (changes and a.span.start < changes[-1].span.end):
+            continue
+        original = doc.evidence(a.span)
+        changes.append(Change(a.span, original, match_form(original, a.term or original, alternative)))
+    if not changes:
+        return None
+    parts, pos = [], sentence.start
+    for c in changes:
+        parts += [doc.text[pos : c.span.start], c.replacement]
+        pos = c.span.end
+    parts.append(doc.text[pos : sentence.end])
+    return Rewrite(sentence, doc.evidence(sentence), "".join(parts), tuple(changes))
+
+
+def neutral_rewrites(doc: Document) -> list[Rewrite]:
+    """A rewrite for every sentence in the author's or reported voice that has a swappable term.
+
+    Words inside direct quotes are never changed: a journalist cannot rewrite what someone said.
+    """
+    out = []
+    for sentence in doc.sentences:
+        inside = [a for a in doc.annotations if sentence.span.contains(a.span)]
+        rewrite = rewrite_sentence(doc, sentence.span, inside) if inside else None
+        if rewrite is not None:
+            out.append(rewrite)
+    return out

@@ -1,0 +1,38 @@
+import pytest
+
+from annotator.rewrite import match_form, neutral_rewrites
+
+
+@pytest.mark.parametrize(
+    ("original", "term", "replacement", "expected", "reason"),
+    [
+        ("regime", "regime", "government", "government", "plain swap"),
+        ("Regime", "regime", "government", "Government", "sentence-initial capital kept"),
+        ("REGIME", "regime", "government", "GOVERNMENT", "all caps kept"),
+        ("provocations", "provocation", "incident", "incidents", "plural kept"),
+        ("militias", "militia", "armed group", "armed groups", "plural on the last word of a phrase"),
+        ("Kiev’s", "Kiev", "Kyiv", "Kyiv’s", "possessive with curly apostrophe kept"),
+        ("thugs", "thug", "suspect", "suspects", "simple plural"),
+        ("atrocities", "atrocity", "killing", "killings", "ies plural of the original"),
+    ],
+)
+def test_rewrite_match_form(original, term, replacement, expected, reason):
+    assert match_form(original, term, replacement) == expected, reason
+
+
+def test_rewrite_swaps_terms_outside_quotes_only(engine):
+    text = "The Kiev regime staged a provocation. “The Kiev regime lies,” the minister said."
+    doc = engine.annotate(text)
+    rewrites = neutral_rewrites(doc)
+    assert len(rewrites) == 1
+    (rewrite,) = rewrites
+    assert rewrite.original == "The Kiev regime staged a provocation."
+    assert "regime" not in rewrite.rewritten and "provocation" not in rewrite.rewritten
+    assert rewrite.rewritten.endswith(".")
+    ops = {op for op, _ in rewrite.diff()}
+    assert ops == {"=", "-", "+"}
+
+
+def test_rewrite_neutral_text_has_no_rewrites(engine):
+    doc = engine.annotate("The council approved the budget on Tuesday, the clerk said.")
+    assert neutral_rewrites(doc) == []
