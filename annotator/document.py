@@ -8,9 +8,11 @@ contract for the CLI, exports and downstream tools and carries a ``schema_versio
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 SCHEMA_VERSION = "1.0"
+SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "document.schema.json"  # JSON Schema of to_dict()
 
 VOICES = ("author", "quote", "reported")
 SENTENCE_KINDS = ("prose", "caption", "heading", "credit", "dateline")

@@ -89,6 +89,11 @@ def _paragraph_index(text: str) -> list[int]:
     return [m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text)]
 
 
+def _reopens_each_paragraph(text: str, breaks: list[int], start: int, end: int) -> bool:
+    """Whether every paragraph between ``start`` and ``end`` opens with a quotation mark."""
+    return all(text[b : b + 1] in _OPENERS for b in breaks if start < b <= end)
+
+
 def find_quotes(text: str) -> list[Quote]:
     """Direct quotes in ``text``: double curly/straight quotes, guillemets, and ‘single’ quotes.
 
@@ -97,6 +102,7 @@ def find_quotes(text: str) -> list[Quote]:
     """
     after, before, _ = _patterns()
     breaks = _paragraph_index(text)
+    break_set = set(breaks)
     raw: list[tuple[int, int, int, int]] = []  # outer start, inner start, inner end, outer end
     open_at: int | None = None
     for match in _QUOTE_CHARS.finditer(text):
@@ -106,6 +112,16 @@ def find_quotes(text: str) -> list[Quote]:
                 open_at = pos
             continue
         crossed = sum(1 for b in breaks if open_at < b <= pos)
+        if text[open_at] == '"' and crossed:
+            # Straight marks span paragraphs only in the newswire convention: each continued paragraph
+            # reopens with a mark. Otherwise one stray " would pair with a quote paragraphs later.
+            if pos in break_set:
+                continue  # the reopening mark of a continued paragraph
+            if not _reopens_each_paragraph(text, breaks, open_at, pos):
+                end = next(b for b in breaks if b > open_at)
+                raw.append((open_at, open_at + 1, end, end))
+                open_at = pos
+                continue
         if crossed > _MAX_QUOTE_PARAGRAPHS:
             end = next(b for b in breaks if b > open_at)
             raw.append((open_at, open_at + 1, end, end))
@@ -137,6 +153,8 @@ def find_quotes(text: str) -> list[Quote]:
         inner_end = max(inner_start, inner_end)
         while inner_end > inner_start and text[inner_end - 1].isspace():
             inner_end -= 1
+        while inner_start < inner_end and text[inner_start].isspace():
+            inner_start += 1
         attribution = None
         tail = text[outer_end : outer_end + 120].split("\n", 1)[0]
         m = after.match(tail)

@@ -39,3 +39,14 @@ def test_document_from_dict_rejects_drifted_text():
 def test_document_from_dict_rejects_unknown_schema():
     with pytest.raises(ValueError, match="schema_version"):
         Document.from_dict({"schema_version": "9.0", "text": "x"})
+
+
+def test_document_json_export_validates_against_schema(engine):
+    import jsonschema
+
+    from annotator.document import SCHEMA_FILE
+    from annotator.export import write
+
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    doc = engine.annotate("“The Kiev regime lies,” he said. Experts believe it.\n\n  • © Photo Agency")
+    jsonschema.validate(json.loads(write(doc, "json")), schema)

@@ -1,0 +1,226 @@
+"""Plotly figures of a (filtered) Document: pure functions, the same in the app and the HTML report.
+
+Each bar carries its category's colour from ``annotator.ui.palette`` so charts match the highlights. User
+text that appears in hover labels is HTML-escaped (plotly renders a subset of HTML in labels).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from html import escape
+
+import plotly.graph_objects as go
+
+from annotator.document import Document
+from annotator.summary import BIASED_THRESHOLD
+from annotator.ui.palette import VOICE_LABELS, CategoryStyle, category_styles, style_for
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+_VOICE_ORDER = ("author", "reported", "quote")
+_VOICE_SYMBOL = {"author": "circle", "reported": "diamond", "quote": "square"}
+_VOICE_PATTERN = {"author": "", "reported": ".", "quote": "/"}
+# Legends sit under the plot, anchored to the figure (not the axes) so they never cover the axis title.
+_BOTTOM_LEGEND = {
+    "orientation": "h", "yref": "container", "y": 0.01, "yanchor": "bottom",
+    "xref": "container", "x": 0.01, "xanchor": "left", "title": {"text": ""},
+}  # fmt: skip
+_LEGEND_MARGIN = {"l": 10, "r": 10, "t": 46, "b": 80}
+_VOICE_COLOUR = {"author": "#222222", "reported": "#777777", "quote": "#BBBBBB"}
+
+
+def _layout(fig: go.Figure, title: str, height: int = 340, **kwargs: object) -> go.Figure:
+    kwargs.setdefault("margin", {"l": 10, "r": 10, "t": 46, "b": 10})
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
+        template="plotly_white",
+        font={"family": FONT, "size": 12, "color": "#222"},
+        height=height,
+        hoverlabel={"font": {"family": FONT}},
+        **kwargs,
+    )
+    return fig
+
+
+def _empty(title: str, message: str, height: int = 220) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper", font={"size": 13})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, height=height)
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return escape(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
+
+
+def category_distribution(doc: Document, styles: dict[str, CategoryStyle] | None = None) -> go.Figure:
+    """How many flags per framing category (horizontal bars, biggest on top)."""
+    title = "Flags by framing category"
+    styles = styles if styles is not None else category_styles()
+    counts = Counter(a.category for a in doc.annotations)
+    if not counts:
+        return _empty(title, "Nothing flagged with the current settings.")
+    ordered = sorted(counts, key=lambda c: (counts[c], -style_for(c, styles).order))
+    cats = [style_for(c, styles) for c in ordered]
+    fig = go.Figure(
+        go.Bar(
+            x=[counts[c] for c in ordered],
+            y=[c.name for c in cats],
+            orientation="h",
+            marker={"color": [c.colour for c in cats], "line": {"width": 0}},
+            text=[counts[c] for c in ordered],
+            textposition="outside",
+            customdata=[escape(c.description) for c in cats],
+            hovertemplate="<b>%{y}</b>: %{x}<br>%{customdata}<extra></extra>",
+            cliponaxis=False,
+        )
+    )
+    fig.update_xaxes(title_text="number of flags", rangemode="tozero")
+    return _layout(fig, title, height=max(220, 60 + 30 * len(ordered)), showlegend=False)
+
+
+def bias_along_article(doc: Document) -> go.Figure:
+    """The classifier's bias score per sentence, in reading order (x = sentence number)."""
+    title = "Bias score along the article"
+    points = [(i + 1, s) for i, s in enumerate(doc.sentences) if s.bias is not None]
+    if not points:
+        return _empty(title, "No sentence scores: the bias classifier is not available.")
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=[i for i, _ in points],
+            y=[s.bias for _, s in points],
+            mode="lines",
+            line={"color": "#BBBBBB", "width": 1},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
+    for voice in _VOICE_ORDER:
+        chosen = [(i, s) for i, s in points if s.voice == voice]
+        if not chosen:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                x=[i for i, _ in chosen],
+                y=[s.bias for _, s in chosen],
+                mode="markers",
+                name=VOICE_LABELS[voice],
+                marker={"symbol": _VOICE_SYMBOL[voice], "size": 8, "color": _VOICE_COLOUR[voice]},
+                customdata=[_short(doc.evidence(s.span)) for _, s in chosen],
+                hovertemplate="Sentence %{x}: bias %{y:.2f}<br>%{customdata}<extra></extra>",
+            )
+        )
+    fig.add_hline(
+        y=BIASED_THRESHOLD,
+        line={"dash": "dot", "color": "#CC6677", "width": 1},
+        annotation_text="reads as biased above this line",
+        annotation_position="top left",
+        annotation_font={"size": 11, "color": "#882255"},
+    )
+    fig.update_xaxes(title_text="sentence number", rangemode="tozero")
+    fig.update_yaxes(title_text="bias score", range=[0, 1.02])
+    return _layout(fig, title, height=380, legend=_BOTTOM_LEGEND, margin=_LEGEND_MARGIN)
+
+
+def voice_by_category(doc: Document, styles: dict[str, CategoryStyle] | None = None) -> go.Figure:
+    """Flags in the writer's own words vs in reported speech vs inside direct quotes, per category."""
+    title = "Whose words? Writer vs quotes, by category"
+    styles = styles if styles is not None else category_styles()
+    counts = Counter((a.category, a.voice) for a in doc.annotations)
+    if not counts:
+        return _empty(title, "Nothing flagged with the current settings.")
+    totals = Counter(a.category for a in doc.annotations)
+    ordered = sorted(totals, key=lambda c: (totals[c], -style_for(c, styles).order))
+    cats = [style_for(c, styles) for c in ordered]
+    fig = go.Figure()
+    for voice in _VOICE_ORDER:
+        values = [counts.get((c, voice), 0) for c in ordered]
+        if not any(values):
+            continue
+        pattern = {"shape": _VOICE_PATTERN[voice], "fgcolor": "#FFFFFF", "solidity": 0.45}
+        # One trace per category keeps a single colour per trace (plotly patterns dislike colour arrays).
+        for cat, value in zip(cats, values, strict=True):
+            if not value:
+                continue
+            fig.add_trace(
+                go.Bar(
+                    x=[value],
+                    y=[cat.name],
+                    orientation="h",
+                    name=VOICE_LABELS[voice],
+                    legendgroup=voice,
+                    showlegend=False,
+                    marker={
+                        "color": cat.colour,
+                        "opacity": 1.0 if voice == "author" else 0.75,
+                        "pattern": pattern,
+                        "line": {"width": 1, "color": "#FFFFFF"},
+                    },
+                    hovertemplate="%{y}<br>" + VOICE_LABELS[voice] + ": %{x}<extra></extra>",
+                )
+            )
+        # A grey stand-in for the legend (the real bars carry one colour per category).
+        fig.add_trace(
+            go.Bar(
+                x=[None],
+                y=[None],
+                orientation="h",
+                name=VOICE_LABELS[voice],
+                legendgroup=voice,
+                marker={"color": "#777777", "pattern": pattern},
+                hoverinfo="skip",
+            )
+        )
+    fig.update_xaxes(title_text="number of flags", rangemode="tozero")
+    fig.update_yaxes(categoryorder="array", categoryarray=[c.name for c in cats])
+    return _layout(
+        fig,
+        title,
+        height=max(280, 150 + 34 * len(ordered)),
+        barmode="stack",
+        legend={**_BOTTOM_LEGEND, "traceorder": "normal"},
+        margin=_LEGEND_MARGIN,
+    )
+
+
+def top_terms(doc: Document, styles: dict[str, CategoryStyle] | None = None, n: int = 12) -> go.Figure:
+    """The most frequent flagged words and phrases, coloured by their category."""
+    title = "Most frequent loaded terms"
+    styles = styles if styles is not None else category_styles()
+    counts: Counter[tuple[str, str]] = Counter()
+    for a in doc.annotations:
+        if a.detector in ("lexicon", "hedge"):
+            # Group inflections and variants under the word-list term ("Kiev's" counts as "Kiev").
+            term = a.term or " ".join(doc.evidence(a.span).split())
+            counts[(term, a.category)] += 1
+    if not counts:
+        return _empty(title, "No loaded terms with the current settings.")
+    chosen = sorted(counts.most_common(n), key=lambda item: item[1])
+    cats = [style_for(c, styles) for (_, c), _ in chosen]
+    fig = go.Figure(
+        go.Bar(
+            x=[k for _, k in chosen],
+            y=[_short(t, 40) for (t, _), _ in chosen],
+            orientation="h",
+            marker={"color": [c.colour for c in cats], "line": {"width": 0}},
+            text=[k for _, k in chosen],
+            textposition="outside",
+            customdata=[escape(c.name) for c in cats],
+            hovertemplate="<b>%{y}</b>: %{x}×<br>%{customdata}<extra></extra>",
+            cliponaxis=False,
+        )
+    )
+    fig.update_xaxes(title_text="times used", rangemode="tozero", dtick=1 if chosen[-1][1] <= 8 else None)
+    return _layout(fig, title, height=max(220, 60 + 28 * len(chosen)), showlegend=False)
+
+
+def all_figures(doc: Document, styles: dict[str, CategoryStyle] | None = None) -> dict[str, go.Figure]:
+    """Every chart, keyed by a stable id (used by the app and the HTML report)."""
+    return {
+        "categories": category_distribution(doc, styles),
+        "bias": bias_along_article(doc),
+        "voice": voice_by_category(doc, styles),
+        "terms": top_terms(doc, styles),
+    }

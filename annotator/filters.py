@@ -1,0 +1,89 @@
+"""The reader's view settings (detectors, categories, minimum score, quoted words) applied to a Document.
+
+The app's sidebar, the charts, the tables and every export read the same filtered Document, so what a
+journalist sees on screen is what they download. Filtering never changes the text or the offsets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from annotator.document import Document, Sentence
+
+
+@dataclass(frozen=True)
+class ViewSettings:
+    """What to show. ``None`` for detectors/categories means all of them.
+
+    ``include_quotes=False`` keeps only the writer's own words: flags inside direct quotes are dropped and
+    quoted sentences lose their bias score (reported speech is the writer's paraphrase and stays).
+    """
+
+    detectors: frozenset[str] | None = None
+    categories: frozenset[str] | None = None
+    min_score: float = 0.0
+    include_quotes: bool = True
+
+    @classmethod
+    def make(
+        cls,
+        detectors: Iterable[str] | None = None,
+        categories: Iterable[str] | None = None,
+        min_score: float = 0.0,
+        include_quotes: bool = True,
+    ) -> ViewSettings:
+        return cls(
+            frozenset(detectors) if detectors is not None else None,
+            frozenset(categories) if categories is not None else None,
+            float(min_score),
+            bool(include_quotes),
+        )
+
+    @property
+    def is_default(self) -> bool:
+        return self.detectors is None and self.categories is None and self.min_score <= 0 and self.include_quotes
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "detectors": sorted(self.detectors) if self.detectors is not None else "all",
+            "categories": sorted(self.categories) if self.categories is not None else "all",
+            "min_score": self.min_score,
+            "include_quotes": self.include_quotes,
+        }
+
+    def describe(self) -> str:
+        """One line for report footers: which filters were on."""
+        if self.is_default:
+            return "all flags shown"
+        parts = []
+        if self.detectors is not None:
+            parts.append("detectors: " + (", ".join(sorted(self.detectors)) or "none"))
+        if self.categories is not None:
+            parts.append("categories: " + (", ".join(sorted(self.categories)) or "none"))
+        if self.min_score > 0:
+            parts.append(f"minimum score {self.min_score:.2f}")
+        if not self.include_quotes:
+            parts.append("quoted words not counted")
+        return "; ".join(parts)
+
+
+def apply_view(doc: Document, settings: ViewSettings) -> Document:
+    """The Document as the reader asked to see it; ``meta['view']`` records the settings."""
+    annotations = tuple(
+        a
+        for a in doc.annotations
+        if (settings.detectors is None or a.detector in settings.detectors)
+        and (settings.categories is None or a.category in settings.categories)
+        and a.score >= settings.min_score - 1e-9
+        and (settings.include_quotes or a.voice != "quote")
+    )
+    sentences = doc.sentences
+    if not settings.include_quotes:
+        sentences = tuple(
+            Sentence(s.span, s.kind, s.voice, s.paragraph, None, ()) if s.voice == "quote" else s for s in sentences
+        )
+    meta = dict(doc.meta)
+    meta["view"] = settings.to_dict()
+    return doc.with_(annotations=annotations, sentences=sentences, meta=meta)

@@ -1,0 +1,382 @@
+"""Streamlit pieces of the app: cached engine and results, input callbacks and the result views.
+
+``streamlit_app.py`` arranges these on the page. The engine (lexicon, detectors, classifier) is loaded once
+per server with ``st.cache_resource``; each annotated text is cached with ``st.cache_data``; the reader's
+settings are applied afterwards (``annotator.filters``) so moving a slider never re-runs the engine.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import streamlit as st
+
+from annotator import Document, InputError
+from annotator.charts import all_figures
+from annotator.export import WRITERS, write
+from annotator.export.naming import article_title, report_filename
+from annotator.filters import ViewSettings, apply_view
+from annotator.ingest import MAX_BYTES, MAX_WORDS, IngestError, extract_text
+from annotator.pipeline import MAX_TEXT_CHARS
+from annotator.ui.article import ARTICLE_CSS, article_html, legend_html, side_panel_html
+from annotator.ui.engine import Engine, build_engine
+from annotator.ui.palette import DETECTOR_HELP, DETECTOR_LABELS, category_styles
+from annotator.ui.tables import annotation_table, headline, sentence_table
+
+SAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "samples"
+UPLOAD_TYPES = ["txt", "md", "html", "htm", "docx", "pdf"]
+MAX_UPLOAD_MB = 5
+LIMITS_TEXT = (
+    f"Up to {MAX_WORDS:,} words ({MAX_TEXT_CHARS:,} characters). Files: .txt, .md, .html, .docx or .pdf "
+    f"with a text layer, up to {MAX_UPLOAD_MB} MB. Everything runs on this computer; nothing is sent anywhere."
+)
+
+# Session-state keys.
+ARTICLE = "article"  # the text area
+SUBMITTED = "submitted"  # text of the last run (what the results show)
+SOURCE = "source_name"  # file or sample name of the submitted text, for titles and file names
+NOTICE = "notice"  # (level, message) shown under the input
+UPLOAD = "upload"
+SAMPLE = "sample"
+
+EXPORTS: tuple[tuple[str, str, str, str], ...] = (
+    # format, button label, extension, mime type
+    ("html", "HTML report", "html", "text/html"),
+    ("docx", "Word (DOCX)", "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("json", "JSON data", "json", "application/json"),
+    ("csv", "CSV table", "csv", "text/csv"),
+    ("md", "Markdown", "md", "text/markdown"),
+)
+
+
+@st.cache_resource(show_spinner="Loading the word lists and the classifier…")
+def load_engine() -> Engine:
+    """Lexicon, detectors and (if available) the bias classifier, once per server process."""
+    return build_engine()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def annotate_cached(text: str, engine_key: str) -> Document:
+    """The full (unfiltered) annotation of ``text``; ``engine_key`` invalidates it when resources change."""
+    del engine_key  # part of the cache key only
+    return load_engine().annotator.annotate(text)
+
+
+# ---- input -------------------------------------------------------------------------------------------
+
+
+def sample_files() -> dict[str, Path]:
+    """Bundled sample articles by display name ("Border surge", "Council budget (neutral control)")."""
+    if not SAMPLES_DIR.is_dir():
+        return {}
+    out = {}
+    for path in sorted(SAMPLES_DIR.glob("*.txt")):
+        words = path.stem.replace("_", " ").split()
+        neutral = words[-1:] == ["neutral"]
+        name = " ".join(words[:-1] if neutral else words).capitalize()
+        out[name + (" (neutral control)" if neutral else "")] = path
+    return out
+
+
+def check_pasted(text: str) -> str | None:
+    """A friendly message if pasted text cannot be annotated, else None."""
+    if not text or not text.strip():
+        return "Paste an article into the box (or upload a file, or pick a sample), then press **Annotate**."
+    words = len(text.split())
+    if words > MAX_WORDS:
+        return f"That text has {words:,} words; the limit is {MAX_WORDS:,}. Annotate one article at a time."
+    if len(text) > MAX_TEXT_CHARS:
+        return f"That text has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}."
+    return None
+
+
+def on_annotate() -> None:
+    text = st.session_state.get(ARTICLE, "")
+    problem = check_pasted(text)
+    if problem:
+        st.session_state[NOTICE] = ("warning", problem)
+        st.session_state[SUBMITTED] = None
+        return
+    st.session_state[NOTICE] = None
+    loaded = text == st.session_state.get("_loaded_text")
+    st.session_state[SOURCE] = st.session_state.get("_loaded_from") if loaded else None
+    st.session_state[SUBMITTED] = text
+
+
+def _load_text(text: str, source: str) -> None:
+    st.session_state[ARTICLE] = text
+    st.session_state[SUBMITTED] = text
+    st.session_state[SOURCE] = source
+    st.session_state["_loaded_from"] = source
+    st.session_state["_loaded_text"] = text
+
+
+def on_upload() -> None:
+    uploaded = st.session_state.get(UPLOAD)
+    if uploaded is None:
+        return
+    if uploaded.size > MAX_BYTES:
+        st.session_state[NOTICE] = (
+            "error",
+            f"{uploaded.name} is {uploaded.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.",
+        )
+        return
+    try:
+        text = extract_text(uploaded.getvalue(), uploaded.name)
+    except IngestError as exc:
+        st.session_state[NOTICE] = ("error", f"Could not use that file. {exc}")
+        return
+    _load_text(text, uploaded.name)
+    words = len(text.split())
+    st.session_state[NOTICE] = ("success", f"Loaded {uploaded.name} ({words:,} words).")
+
+
+def on_sample() -> None:
+    name = st.session_state.get(SAMPLE)
+    path = sample_files().get(name or "")
+    if path is None:
+        return
+    _load_text(path.read_text(encoding="utf-8"), name or path.stem)
+    st.session_state[NOTICE] = ("success", f"Loaded the sample “{name}”.")
+
+
+def show_notice() -> None:
+    notice = st.session_state.get(NOTICE)
+    if not notice:
+        return
+    level, message = notice
+    {"warning": st.warning, "error": st.error, "success": st.success}.get(level, st.info)(message)
+
+
+# ---- sidebar -----------------------------------------------------------------------------------------
+
+
+def sidebar_settings(engine: Engine) -> ViewSettings:
+    """The 'What to show' controls; returns the settings every view and export uses."""
+    styles = category_styles()
+    detector_ids = [d.id for d in engine.annotator.detectors]
+    st.sidebar.header("What to show")
+    detectors = st.sidebar.multiselect(
+        "Detectors",
+        detector_ids,
+        default=detector_ids,
+        format_func=lambda d: DETECTOR_LABELS.get(d, d),
+        key="detectors",
+        help="\n".join(f"- **{DETECTOR_LABELS.get(d, d)}**: {DETECTOR_HELP.get(d, '')}" for d in detector_ids),
+    )
+    categories = st.sidebar.multiselect(
+        "Categories",
+        list(styles),
+        default=list(styles),
+        format_func=lambda c: styles[c].name,
+        key="categories",
+        help="Kinds of framing to highlight. Each has its own colour in the article, the charts and the reports.",
+    )
+    min_score = st.sidebar.slider(
+        "Minimum score",
+        0.0,
+        1.0,
+        0.0,
+        0.05,
+        key="min_score",
+        help="Hide weaker flags. Naming choices score about 0.35, most loaded terms 0.6 to 0.85; "
+        "flags inside quotes score lower.",
+    )
+    include_quotes = st.sidebar.toggle(
+        "Count quoted words",
+        value=True,
+        key="include_quotes",
+        help="Off: only the writer's own words count. Flags inside direct quotes are hidden and quoted sentences "
+        "get no bias score (reported speech is the writer's paraphrase and still counts).",
+    )
+    st.sidebar.button("Reset filters", on_click=reset_settings, args=(detector_ids, list(styles)))
+    return ViewSettings.make(
+        None if set(detectors) == set(detector_ids) else detectors,
+        None if set(categories) == set(styles) else categories,
+        min_score,
+        include_quotes,
+    )
+
+
+def reset_settings(detector_ids: list[str], category_ids: list[str]) -> None:
+    st.session_state["detectors"] = detector_ids
+    st.session_state["categories"] = category_ids
+    st.session_state["min_score"] = 0.0
+    st.session_state["include_quotes"] = True
+
+
+def sidebar_about(engine: Engine) -> None:
+    with st.sidebar.expander("About, limits and model", expanded=False):
+        info = engine.annotator.model_info
+        if info:
+            f1 = info.get("test_macro_f1")
+            f1_text = f" (test macro-F1 {float(f1):.2f})" if isinstance(f1, int | float) else ""
+            st.markdown(f"**Classifier:** `{info.get('model_id', 'bias model')}`{f1_text}")
+        else:
+            st.markdown(f"**Classifier not available** ({engine.model_status or 'not loaded'}); "
+                        "sentence bias scores are switched off.")  # fmt: skip
+        st.markdown(f"**Word list:** version `{engine.annotator.lexicon.version}`, "
+                    f"{len(engine.annotator.lexicon):,} entries")  # fmt: skip
+        st.markdown(f"**Limits:** {LIMITS_TEXT}")
+        st.caption(
+            "Flags are prompts for an editor's judgement, not verdicts: a loaded word can be right in context "
+            "(for example inside a quote you are reporting)."
+        )
+
+
+# ---- results -----------------------------------------------------------------------------------------
+
+
+def run_annotation(engine: Engine, text: str) -> Document | None:
+    try:
+        t0 = time.perf_counter()
+        doc = annotate_cached(text, engine.key)
+        st.session_state["_last_run_ms"] = (time.perf_counter() - t0) * 1000
+        return doc
+    except InputError as exc:
+        st.error(f"Cannot annotate this text: {exc}.")
+    return None
+
+
+def render_summary(view: Document, model_status: str = "") -> None:
+    head = headline(view)
+    cols = st.columns(4)
+    cols[0].metric("Sentences read as biased", head.biased_share, help=head.biased_help, border=True)
+    cols[1].metric("Loaded terms per 100 words", head.loaded_per_100, help=head.loaded_help, border=True)
+    cols[2].metric(
+        "Anonymous sources",
+        head.anonymous_sources,
+        help="Unnamed or vague sources (a source close to…, experts believe…).",
+        border=True,
+    )
+    cols[3].metric("Flags shown", len(view.annotations), help="After the filters in the sidebar.", border=True)
+    if view.meta.get("model"):
+        model = f"**Classifier:** {head.model_name} ({head.model_quality})"
+    else:
+        reason = model_status or "no model file"
+        model = f"**Classifier not available** ({reason}): sentence bias scores are switched off."
+    st.markdown(f"**Top categories:** {head.top_categories}  \n{model}")
+
+
+def render_article(view: Document) -> None:
+    styles = category_styles()
+    st.html(f"<style>{ARTICLE_CSS}</style>" + legend_html(view, styles))
+    left, right = st.columns([5, 2], gap="large")
+    with left:
+        st.html(article_html(view, styles))
+    with right:
+        st.html(side_panel_html(view))
+
+
+def render_charts(view: Document) -> None:
+    figures = all_figures(view, category_styles())
+    config = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+    left, right = st.columns(2)
+    left.plotly_chart(figures["categories"], config=config, key="chart_categories")
+    right.plotly_chart(figures["terms"], config=config, key="chart_terms")
+    left, right = st.columns(2)
+    left.plotly_chart(figures["bias"], config=config, key="chart_bias")
+    right.plotly_chart(figures["voice"], config=config, key="chart_voice")
+
+
+def render_sentences(view: Document) -> None:
+    scored = any(s.bias is not None for s in view.sentences)
+    if scored:
+        st.caption("Click a column header to sort. Bias is the classifier's score from 0 (neutral) to 1 (biased).")
+    else:
+        st.caption("Click a column header to sort. No bias scores: the classifier is not available.")
+    st.dataframe(
+        sentence_table(view),
+        hide_index=True,
+        key="sentence_table",
+        column_order=None if scored else ["#", "Sentence", "Voice", "Kind", "Flags"],
+        column_config={
+            "#": st.column_config.NumberColumn("#", width=40),
+            "Sentence": st.column_config.TextColumn("Sentence", width="large"),
+            "Bias": st.column_config.ProgressColumn("Bias", min_value=0.0, max_value=1.0, format="%.2f"),
+            "Top words": st.column_config.TextColumn("Top words", help="Words that pushed the score (+ up, - down)"),
+            "Flags": st.column_config.NumberColumn("Flags", help="Highlights in this sentence", width=60),
+        },
+    )
+
+
+def render_flags(view: Document) -> None:
+    if not view.annotations:
+        st.info("Nothing flagged with the current settings.")
+        return
+    st.caption("Every highlight with its reason. Click a column header to sort; hover a cell to read it in full.")
+    st.dataframe(
+        annotation_table(view),
+        hide_index=True,
+        key="flag_table",
+        column_config={
+            "#": st.column_config.NumberColumn("#", width=40),
+            "Text": st.column_config.TextColumn("Text", width="medium"),
+            "Score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=1.0, format="%.2f", width=110),
+            "Why": st.column_config.TextColumn("Why", width="large"),
+            "Neutral wording": st.column_config.TextColumn("Neutral wording", width="medium"),
+            "Sentence": st.column_config.NumberColumn("Sentence", help="Sentence number (see the Sentences tab)"),
+            "Start": st.column_config.NumberColumn("Offset", help="Character offset in the article"),
+        },
+    )
+
+
+def _writer(view: Document, fmt: str, title: str) -> Callable[[], bytes]:
+    def make() -> bytes:
+        if fmt == "html":
+            from annotator.export.html_writer import to_html
+
+            return to_html(view, title=title)
+        if fmt == "docx":
+            from annotator.export.docx_writer import to_docx
+
+            return to_docx(view, title=title)
+        return write(view, fmt)
+
+    return make
+
+
+def render_downloads(view: Document, source_name: str | None) -> None:
+    title = article_title(view, source_name)
+    cols = st.columns(len(EXPORTS))
+    for col, (fmt, label, ext, mime) in zip(cols, EXPORTS, strict=True):
+        if fmt not in WRITERS:
+            continue
+        col.download_button(
+            label,
+            data=_writer(view, fmt, title),
+            file_name=report_filename(view, ext, source_name=source_name),
+            mime=mime,
+            key=f"download_{fmt}",
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+        )
+    st.caption("Reports use the filters above. The HTML report works offline and keeps the hover explanations.")
+
+
+def render_results(engine: Engine, settings: ViewSettings) -> None:
+    text = st.session_state.get(SUBMITTED)
+    if not text:
+        return
+    doc = run_annotation(engine, text)
+    if doc is None:
+        return
+    view = apply_view(doc, settings)
+    if st.session_state.get(ARTICLE) != text:
+        st.info("The text in the box has changed since these results. Press **Annotate** to update them.")
+    st.subheader("Summary")
+    render_summary(view, engine.model_status)
+    st.markdown("**Download the annotated article**")
+    render_downloads(view, st.session_state.get(SOURCE))
+    tabs = st.tabs(["Highlighted article", "Charts", "Sentences", "Flags"])
+    with tabs[0]:
+        render_article(view)
+    with tabs[1]:
+        render_charts(view)
+    with tabs[2]:
+        render_sentences(view)
+    with tabs[3]:
+        render_flags(view)

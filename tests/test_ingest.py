@@ -1,0 +1,70 @@
+"""Uploads: every supported type gives the article text; every unusable file gives a clear one-line error."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.ingest import MAX_BYTES, MAX_WORDS, IngestError, extract_text, read_path
+from tests.files import BAD_UPLOADS, GOOD_UPLOADS, make_html
+
+
+@pytest.mark.parametrize("kind", sorted(GOOD_UPLOADS))
+def test_ingest_extracts_text_from_each_type(kind):
+    name, data, phrase = GOOD_UPLOADS[kind]
+    text = extract_text(data, name)
+    assert phrase in text
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_UPLOADS))
+def test_ingest_rejects_unusable_files_with_a_clear_message(kind):
+    name, data, phrase = BAD_UPLOADS[kind]
+    with pytest.raises(IngestError) as info:
+        extract_text(data, name)
+    message = str(info.value)
+    assert phrase.lower() in message.lower()
+    assert message.startswith(name), "the message names the file"
+    assert "Traceback" not in message and "\n" not in message
+
+
+def test_ingest_html_drops_boilerplate():
+    text = extract_text(make_html(["First paragraph.", "Second paragraph."]), "page.html")
+    assert "First paragraph." in text and "Second paragraph." in text
+    assert "Home" not in text, "navigation is dropped"
+    assert "Subscribe" not in text, "the footer is dropped"
+    assert "tracking" not in text, "scripts are dropped"
+
+
+def test_ingest_html_keeps_markup_characters_as_text():
+    text = extract_text(b"<p>Say &lt;script&gt;alert(1)&lt;/script&gt; here</p>", "x.html")
+    assert "<script>alert(1)</script>" in text
+
+
+def test_ingest_enforces_size_limit():
+    with pytest.raises(IngestError, match="5 MB"):
+        extract_text(b"a " * (MAX_BYTES // 2 + 1), "big.txt")
+
+
+def test_ingest_enforces_word_limit():
+    data = ("word " * (MAX_WORDS + 1)).encode()
+    assert len(data) <= MAX_BYTES
+    with pytest.raises(IngestError, match="100,000 words"):
+        extract_text(data, "long.txt")
+
+
+def test_ingest_extension_is_case_insensitive():
+    _, data, phrase = GOOD_UPLOADS["docx"]
+    assert phrase in extract_text(data, "ARTICLE.DOCX")
+
+
+def test_ingest_utf8_bom_and_crlf_are_normalised():
+    assert extract_text("\ufeffLine one.\r\nLine two.".encode(), "a.txt") == "Line one.\nLine two."
+
+
+def test_ingest_read_path_errors(tmp_path):
+    with pytest.raises(IngestError, match="no such file"):
+        read_path(tmp_path / "missing.txt")
+    with pytest.raises(IngestError, match="directory"):
+        read_path(tmp_path)
+    path = tmp_path / "ok.md"
+    path.write_text("Some *markdown* text.", encoding="utf-8")
+    assert read_path(path) == "Some *markdown* text."
