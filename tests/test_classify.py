@@ -1,0 +1,172 @@
+"""Tests of annotator.classify: loading (safe, verified) and scoring with faithful explanations."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from annotator.classify import DEFAULT_MODEL_PATH, BiasModel, ModelError, file_sha256
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def model() -> BiasModel:
+    if not DEFAULT_MODEL_PATH.is_file():
+        pytest.skip("models/bias_model.skops is not built (run `annotator train`)")
+    return BiasModel.load()
+
+
+@pytest.fixture()
+def model_copy(tmp_path) -> Path:
+    """A copy of the committed model and its metrics.json in a temporary models folder."""
+    if not DEFAULT_MODEL_PATH.is_file():
+        pytest.skip("models/bias_model.skops is not built")
+    shutil.copy(DEFAULT_MODEL_PATH, tmp_path / "bias_model.skops")
+    shutil.copy(DEFAULT_MODEL_PATH.parent / "metrics.json", tmp_path / "metrics.json")
+    return tmp_path / "bias_model.skops"
+
+
+def _record_sha(model_path: Path) -> None:
+    metrics_path = model_path.parent / "metrics.json"
+    m = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {"model": {}}
+    m["model"]["sha256"] = file_sha256(model_path)
+    metrics_path.write_text(json.dumps(m))
+
+
+def test_classify_load_default_model_has_info(model):
+    assert len(model.info["model_id"]) == 12
+    assert model.info["n_train"] > 2000
+    assert {"trained_at", "test_macro_f1"} <= set(model.info)
+
+
+def test_classify_missing_file_raises_model_error(tmp_path):
+    path = tmp_path / "nope.skops"
+    with pytest.raises(ModelError, match=re.escape(str(path))) as err:
+        BiasModel.load(path)
+    assert "annotator train" in str(err.value)
+
+
+def test_classify_tampered_file_raises_model_error(model_copy):
+    data = bytearray(model_copy.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    model_copy.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match=r"bias_model.skops.*(corrupt or tampered)"):
+        BiasModel.load(model_copy)
+
+
+def test_classify_missing_metrics_raises_model_error(model_copy):
+    (model_copy.parent / "metrics.json").unlink()
+    with pytest.raises(ModelError, match=r"bias_model.skops"):
+        BiasModel.load(model_copy)
+
+
+def test_classify_corrupt_file_with_matching_hash_raises_model_error(model_copy):
+    model_copy.write_bytes(b"PK\x03\x04 this is not a skops file")
+    _record_sha(model_copy)
+    with pytest.raises(ModelError, match=r"bias_model.skops.*cannot be read"):
+        BiasModel.load(model_copy)
+
+
+def test_classify_untrusted_types_raise_model_error(model_copy):
+    import os
+
+    import skops.io as sio
+    from sklearn.preprocessing import FunctionTransformer
+
+    sio.dump(FunctionTransformer(os.system), model_copy)  # a file that would call os.system
+    _record_sha(model_copy)
+    with pytest.raises(ModelError, match=r"bias_model.skops.*unexpected types.*system"):
+        BiasModel.load(model_copy)
+
+
+def test_classify_wrong_object_raises_model_error(model_copy):
+    import skops.io as sio
+    from sklearn.preprocessing import FunctionTransformer
+
+    sio.dump(FunctionTransformer(np.exp), model_copy)  # loads safely but is not our pipeline
+    _record_sha(model_copy)
+    with pytest.raises(ModelError, match=r"bias_model.skops.*expected pipeline"):
+        BiasModel.load(model_copy)
+
+
+def test_classify_probabilities_match_pipeline(model):
+    sents = ["The radical mob stormed the hearing.", "The committee met on Tuesday.", ""]
+    got = [p for p, _ in model.score(sents)]
+    want = model.pipeline.predict_proba(np.array(sents, dtype=object))[:, 1]
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+
+
+def test_classify_contributions_add_up_to_logit(model):
+    sent = 'Trump\'s shameful, racist tirade stunned even his most loyal allies, "reports" said.'
+    ((p, terms),) = model.score([sent], top_k=10_000)
+    logit = model._intercept + sum(v for _, v in terms)
+    assert abs(logit - np.log(p / (1 - p))) < 1e-2  # terms are rounded to 4 decimals
+
+
+def test_classify_top_terms_sorted_positive_first(model):
+    for _, terms in model.score(["The far-left extremists want to destroy America's police."], top_k=8):
+        signs = [v > 0 for _, v in terms]
+        assert signs == sorted(signs, reverse=True)
+        pos = [v for _, v in terms if v > 0]
+        assert pos == sorted(pos, reverse=True)
+
+
+def test_classify_empty_batch_returns_empty(model):
+    assert model.score([]) == []
+
+
+FAITHFUL = [
+    ("The radical left-wing mob is destroying our country with its insane policies.", "loaded adjectives"),
+    ("Republicans rammed through a disastrous tax scam that rewards greedy billionaires.", "charged verbs/nouns"),
+    ("The so-called experts shamelessly peddled lies about the vaccine.", "delegitimizing label"),
+    ("Trump's bizarre rant exposed his astonishing ignorance of basic history.", "derogatory description"),
+    ("Illegal aliens are flooding across the border, overwhelming our communities.", "flood metaphor"),
+]
+
+
+@pytest.mark.parametrize("sentence,reason", FAITHFUL, ids=[r for _, r in FAITHFUL])
+def test_classify_removing_top_term_lowers_score(model, sentence, reason):
+    ((p, terms),) = model.score([sentence], top_k=5)
+    top = next(t for t, v in terms if v > 0 and not t.startswith("["))
+    pattern = re.compile(r"(?<!\w)" + r"[\W_]*".join(map(re.escape, top.split())) + r"(?!\w)", re.IGNORECASE)
+    reduced = pattern.sub(" ", sentence)
+    assert reduced != sentence, f"{top!r} not found in {sentence!r}"
+    ((p2, _),) = model.score([reduced])
+    assert p2 < p, f"removing {top!r} did not lower the score ({p:.3f} -> {p2:.3f}); {reason}"
+
+
+def test_classify_fast_path_matches_pipeline_on_corpus(model):
+    """The hand-vectorised scoring equals the sklearn pipeline on every BABE sentence (or samples)."""
+    sg2 = ROOT.parent / "shared" / "data" / "babe" / "final_labels_SG2.csv"
+    if sg2.is_file():
+        import csv
+
+        with open(sg2, encoding="utf-8-sig", newline="") as fh:
+            sents = [row["text"] for row in csv.DictReader(fh, delimiter=";")]
+    else:
+        sents = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "samples").glob("*.txt"))]
+        sents = [s for text in sents for s in text.split(". ")] or [FAITHFUL[0][0]]
+    sents += ["", "   ", "“Quoted” ‘text’ — with so-called dashes… and émigrés", "A" * 5000]
+    got = model.predict_proba(sents)
+    want = model.pipeline.predict_proba(np.array(sents, dtype=object))[:, 1]
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+    scored = model.score(sents[:500], top_k=3)
+    np.testing.assert_allclose([p for p, _ in scored], want[:500], rtol=1e-9, atol=1e-12)
+
+
+def test_classify_concurrent_scoring_matches_serial(model):
+    """One cached model serves several app sessions (threads) at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    batches = [[f"{s} Batch {i} word{i}x{j}." for j, (s, _) in enumerate(FAITHFUL)] for i in range(8)]
+    fresh = BiasModel.load()
+    serial = [fresh.score(b) for b in batches]
+    with ThreadPoolExecutor(4) as pool:
+        parallel = list(pool.map(model.score, batches))
+    assert parallel == serial
