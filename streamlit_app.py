@@ -1,62 +1,28 @@
-"""Framing annotator web app: paste or upload an article, see loaded terms and framing highlighted, export.
+"""Framing annotator web app: annotate an article, compare two, tune the word list, review flags.
 
-Run with ``streamlit run streamlit_app.py``. Layout and widgets only; the work is in ``annotator.ui.app``.
+Run with ``streamlit run streamlit_app.py``. This entry point sets up the page, loads the engine once and
+routes to the pages in ``app_pages/`` (layout only; the work is in ``annotator.ui``).
 """
 
 import streamlit as st
 
 from annotator.lexicon import LexiconError
-from annotator.ui import app
+from annotator.ui.session import keep_widget_state, load_engine
 
-st.set_page_config(page_title="Framing annotator", page_icon=":material/format_quote:", layout="wide")
+st.set_page_config(page_title="Framing annotator", page_icon="🗞️", layout="wide")
 
 try:
-    engine = app.load_engine()
+    load_engine()
 except LexiconError as exc:  # a broken word list must be fixed by whoever installed the app
     st.error(f"The word list could not be loaded, so the app cannot start:\n\n{exc}")
     st.stop()
 
-settings = app.sidebar_settings(engine)
-app.sidebar_about(engine)
-
-st.title("Framing annotator")
-st.markdown(
-    "Find **loaded words**, **scare quotes**, **anonymous sources** and **hedges** in a news article, with the "
-    "reason for each and a neutral alternative. Each sentence also gets a bias score from a trained classifier."
-)
-
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.text_area(
-        "Article text",
-        key=app.ARTICLE,
-        height=260,
-        placeholder="Paste the article here: headline, body, captions and all.",
-        help=app.LIMITS_TEXT,
-    )
-    st.button("Annotate", type="primary", on_click=app.on_annotate, icon=":material/edit_note:")
-with right:
-    st.file_uploader(
-        "…or upload a file",
-        type=app.UPLOAD_TYPES,
-        key=app.UPLOAD,
-        on_change=app.on_upload,
-        max_upload_size=app.MAX_UPLOAD_MB,
-        help="The article text is extracted (menus and page furniture in web pages are dropped). "
-        "Scanned PDFs need OCR first.",
-    )
-    samples = app.sample_files()
-    if samples:
-        st.selectbox(
-            "…or try a sample article",
-            list(samples),
-            index=None,
-            key=app.SAMPLE,
-            on_change=app.on_sample,
-            placeholder="Choose a sample",
-            help="Short articles written for this project; one is a neutral control with nothing to flag.",
-        )
-    st.caption(app.LIMITS_TEXT)
-
-app.show_notice()
-app.render_results(engine, settings)
+keep_widget_state()
+PAGES = [
+    st.Page("app_pages/annotate.py", title="Annotate", icon=":material/edit_note:", default=True),
+    st.Page("app_pages/compare.py", title="Compare two articles", icon=":material/compare_arrows:", url_path="compare"),
+    st.Page("app_pages/word_list.py", title="Word list", icon=":material/list_alt:", url_path="word-list"),
+    st.Page("app_pages/feedback.py", title="Reviewer feedback", icon=":material/thumbs_up_down:", url_path="feedback"),
+]
+page = st.navigation(PAGES, position="top")
+page.run()

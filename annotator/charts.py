@@ -1,4 +1,5 @@
-"""Plotly figures of a (filtered) Document: pure functions, the same in the app and the HTML report.
+"""Plotly figures of a (filtered) Document or of a two-text Comparison: pure functions, the same in the app and
+the HTML reports.
 
 Each bar carries its category's colour from ``annotator.ui.palette`` so charts match the highlights. User
 text that appears in hover labels is HTML-escaped (plotly renders a subset of HTML in labels).
@@ -11,6 +12,7 @@ from html import escape
 
 import plotly.graph_objects as go
 
+from annotator.compare import Comparison
 from annotator.document import Document
 from annotator.summary import BIASED_THRESHOLD
 from annotator.ui.palette import VOICE_LABELS, CategoryStyle, category_styles, style_for
@@ -223,4 +225,141 @@ def all_figures(doc: Document, styles: dict[str, CategoryStyle] | None = None) -
         "bias": bias_along_article(doc),
         "voice": voice_by_category(doc, styles),
         "terms": top_terms(doc, styles),
+    }
+
+
+# ---- comparing two texts -------------------------------------------------------------------------------
+
+# Text A and text B: a blue and an orange that differ in lightness too (readable in greyscale and for
+# red-green colour blindness), and that are not used for any category.
+SIDE_COLOURS = ("#2F5D8A", "#E08A2C")
+_DEVICES = (("anonymous_source", "Anonymous sources"), ("scare_quote", "Scare quotes"), ("hedge", "Hedges"))
+
+
+def _side_names(cmp: Comparison) -> tuple[str, str]:
+    """Short, escaped names for legends (names are user text)."""
+    return _short(cmp.profile_a.name, 30), _short(cmp.profile_b.name, 30)
+
+
+def compare_categories(cmp: Comparison, styles: dict[str, CategoryStyle] | None = None) -> go.Figure:
+    """Flags per 100 words by category, A and B side by side (grouped bars)."""
+    title = "Flags per 100 words, by category"
+    styles = styles if styles is not None else category_styles()
+    pa, pb = cmp.profile_a.per_100_words, cmp.profile_b.per_100_words
+    categories = sorted(set(pa) | set(pb), key=lambda c: (-(pa.get(c, 0) + pb.get(c, 0)), style_for(c, styles).order))
+    if not categories:
+        return _empty(title, "Nothing flagged in either text with the current settings.")
+    labels = [style_for(c, styles).name for c in categories]
+    fig = go.Figure()
+    for name, per_100, colour in zip(_side_names(cmp), (pa, pb), SIDE_COLOURS, strict=True):
+        values = [per_100.get(c, 0.0) for c in categories]
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=values,
+                name=name,
+                marker={"color": colour, "line": {"width": 0}},
+                text=[f"{v:.1f}" if v else "" for v in values],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{y:.2f}} per 100 words<extra></extra>",
+            )
+        )
+    fig.update_yaxes(title_text="flags per 100 words", rangemode="tozero")
+    fig.update_xaxes(tickangle=-30 if len(categories) > 4 else 0)
+    return _layout(fig, title, height=420, barmode="group", legend=_BOTTOM_LEGEND, margin=_LEGEND_MARGIN)
+
+
+def compare_bias(cmp: Comparison) -> go.Figure:
+    """Distribution of the classifier's sentence scores in A and B (box with every sentence as a point)."""
+    title = "Sentence bias scores"
+    if not cmp.profile_a.biases and not cmp.profile_b.biases:
+        return _empty(title, "No sentence scores: the bias classifier is not available.")
+    fig = go.Figure()
+    for name, profile, colour in zip(_side_names(cmp), (cmp.profile_a, cmp.profile_b), SIDE_COLOURS, strict=True):
+        fig.add_trace(
+            go.Box(
+                y=profile.biases,
+                name=name,
+                marker={"color": colour, "size": 6},
+                line={"color": colour},
+                boxpoints="all",
+                jitter=0.4,
+                pointpos=0,
+                boxmean=True,
+                hovertemplate="bias %{y:.2f}<extra>" + name + "</extra>",
+            )
+        )
+    fig.add_hline(
+        y=BIASED_THRESHOLD,
+        line={"dash": "dot", "color": "#CC6677", "width": 1},
+        annotation_text="reads as biased above this line",
+        annotation_position="top left",
+        annotation_font={"size": 11, "color": "#882255"},
+    )
+    fig.update_yaxes(title_text="bias score", range=[0, 1.02])
+    return _layout(fig, title, height=380, showlegend=False)
+
+
+def compare_devices(cmp: Comparison) -> go.Figure:
+    """Counts of anonymous sources, scare quotes and hedges in A and B."""
+    title = "Anonymous sources and other framing devices"
+    names = _side_names(cmp)
+    counts = [[p.summary.detectors.get(d, 0) for d, _ in _DEVICES] for p in (cmp.profile_a, cmp.profile_b)]
+    fig = go.Figure()
+    for name, values, colour in zip(names, counts, SIDE_COLOURS, strict=True):
+        fig.add_trace(
+            go.Bar(
+                x=[label for _, label in _DEVICES],
+                y=values,
+                name=name,
+                marker={"color": colour, "line": {"width": 0}},
+                text=values,
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate=f"<b>{name}</b><br>%{{x}}: %{{y}}<extra></extra>",
+            )
+        )
+    top = max(max(values) for values in counts)
+    fig.update_yaxes(title_text="number found", rangemode="tozero", dtick=1 if top <= 8 else None)
+    return _layout(fig, title, height=360, barmode="group", legend=_BOTTOM_LEGEND, margin=_LEGEND_MARGIN)
+
+
+def compare_voice(cmp: Comparison) -> go.Figure:
+    """Share of each text inside direct quotes vs the writer's own words (incl. reported speech)."""
+    title = "Quoted words vs the writer's own words"
+    names = list(_side_names(cmp))
+    quoted = [cmp.profile_a.quoted_share, cmp.profile_b.quoted_share]
+    fig = go.Figure()
+    own_text = [f"{1 - q:.0%} own words · {q:.0%} quoted" for q in quoted]
+    for label, values, colour, pattern, text in (
+        ("writer's own words (and reported speech)", [1 - q for q in quoted], "#444444", "", own_text),
+        ("inside direct quotes", quoted, "#BBBBBB", "/", None),
+    ):
+        fig.add_trace(
+            go.Bar(
+                x=values,
+                y=names,
+                orientation="h",
+                name=label,
+                marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "#FFFFFF", "solidity": 0.3}},
+                text=text,
+                textposition="inside",
+                textangle=0,
+                insidetextanchor="middle",
+                hovertemplate="%{y}: %{x:.0%} " + label + "<extra></extra>",
+            )
+        )
+    fig.update_xaxes(title_text="share of the text (characters)", range=[0, 1], tickformat=".0%")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, height=260, barmode="stack", legend=_BOTTOM_LEGEND, margin=_LEGEND_MARGIN)
+
+
+def compare_figures(cmp: Comparison, styles: dict[str, CategoryStyle] | None = None) -> dict[str, go.Figure]:
+    """Every comparison chart, keyed by a stable id (used by the Compare page and the comparison report)."""
+    return {
+        "categories": compare_categories(cmp, styles),
+        "bias": compare_bias(cmp),
+        "devices": compare_devices(cmp),
+        "voice": compare_voice(cmp),
     }

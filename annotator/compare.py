@@ -58,6 +58,36 @@ class Comparison:
     both: list[str]
     pairs: list[dict[str, str]]  # {"loaded": term, "in": "A"|"B", "neutral": alternative found in the other}
 
+    def term_rows(self) -> list[dict[str, object]]:
+        """One row per loaded term used by either text: how each text uses it and a neutral alternative.
+
+        ``key`` is the folded term used in ``only_a``/``only_b``/``both``; ``term`` is the word list's own
+        spelling for display; ``in`` is "A", "B" or "both".
+        """
+        info: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+        for doc in (self.a, self.b):
+            for a in doc.annotations:
+                if a.detector == "lexicon":
+                    info.setdefault(_term_key(doc, a), (a.term or doc.evidence(a.span), a.category, a.alternatives))
+        neutral = {(p["in"], p["loaded"]): p["neutral"] for p in self.pairs}
+        rows: list[dict[str, object]] = []
+        for where, keys in (("A", self.only_a), ("both", self.both), ("B", self.only_b)):
+            for key in keys:
+                term, category, alternatives = info.get(key, (key, "", ()))
+                rows.append(
+                    {
+                        "key": key,
+                        "term": term,
+                        "category": category,
+                        "in": where,
+                        "count_a": self.profile_a.terms.get(key, 0),
+                        "count_b": self.profile_b.terms.get(key, 0),
+                        "alternatives": list(alternatives),
+                        "other_text_says": neutral.get((where, key), ""),
+                    }
+                )
+        return rows
+
     def to_dict(self) -> dict:
         def side(p: Profile, doc: Document) -> dict:
             return {
@@ -76,6 +106,7 @@ class Comparison:
             "b": side(self.profile_b, self.b),
             "terms": {"only_a": self.only_a, "only_b": self.only_b, "both": self.both},
             "pairs": self.pairs,
+            "term_details": self.term_rows(),
         }
 
 

@@ -46,6 +46,8 @@ class Annotator:
     ``model``: ``"default"`` for the bundled classifier, None to skip sentence scoring, or a loaded model.
     ``ignore_terms``: lexicon terms a reviewer rejected (canonical term or matched text, any case); hits on
     them are dropped.
+    ``lexicon``: a ready-made ``Lexicon`` (e.g. one edited in the app) used instead of loading files; then
+    ``lexicons`` and ``include_base_lexicon`` are not used.
     """
 
     def __init__(
@@ -55,10 +57,14 @@ class Annotator:
         model: Any = "default",
         include_base_lexicon: bool = True,
         ignore_terms: Iterable[str] = (),
+        lexicon: Lexicon | None = None,
     ) -> None:
         from annotator.lexicon.loader import DEFAULT_LEXICON
 
-        self.lexicon = Lexicon.load(extra=lexicons, base=DEFAULT_LEXICON if include_base_lexicon else None)
+        if lexicon is not None:
+            self.lexicon = lexicon
+        else:
+            self.lexicon = Lexicon.load(extra=lexicons, base=DEFAULT_LEXICON if include_base_lexicon else None)
         ids = tuple(detectors) if detectors is not None else DEFAULT_DETECTORS
         unknown = [d for d in ids if d not in REGISTRY]
         if unknown:

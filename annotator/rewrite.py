@@ -2,12 +2,11 @@
 
 Only concrete alternatives are used (placeholders such as "[name the source]" are skipped). The swap keeps
 the original's capitalisation, plural and possessive, and leaves everything else in the sentence as is.
-A word-level diff shows the changes.
+``Rewrite.diff()`` lists the changes for display.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -32,18 +31,30 @@ class Rewrite:
     changes: tuple[Change, ...]
 
     def diff(self) -> list[tuple[str, str]]:
-        """Word-level diff as (op, text) pairs: op is "=" (same), "-" (removed) or "+" (added)."""
-        a, b = re.findall(r"\S+|\s+", self.original), re.findall(r"\S+|\s+", self.rewritten)
+        """The rewrite as (op, text) pairs: op is "=" (same), "-" (removed) or "+" (added).
+
+        Built from the changes themselves, so a replaced phrase stays one piece ("Kiev regime" ->
+        "Ukrainian government") and unchanged text is never reported as changed.
+        """
         out: list[tuple[str, str]] = []
-        for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-            if op == "equal":
-                out.append(("=", "".join(a[i1:i2])))
+        pos = self.sentence.start
+        for c in self.changes:
+            if c.span.start > pos:
+                out.append(("=", self.original[pos - self.sentence.start : c.span.start - self.sentence.start]))
+            if c.original != c.replacement:
+                out += [("-", c.original), ("+", c.replacement)]
             else:
-                if i2 > i1:
-                    out.append(("-", "".join(a[i1:i2])))
-                if j2 > j1:
-                    out.append(("+", "".join(b[j1:j2])))
-        return out
+                out.append(("=", c.original))
+            pos = c.span.end
+        if pos < self.sentence.end:
+            out.append(("=", self.original[pos - self.sentence.start :]))
+        merged: list[tuple[str, str]] = []
+        for op, text in out:
+            if merged and merged[-1][0] == op == "=":
+                merged[-1] = ("=", merged[-1][1] + text)
+            elif text:
+                merged.append((op, text))
+        return merged
 
     def to_dict(self) -> dict:
         return {
@@ -58,9 +69,15 @@ class Rewrite:
         }
 
 
+OMIT = "(omit)"  # an alternative meaning "drop the word" (e.g. for "so-called")
+
+
 def usable_alternative(annotation: Annotation) -> str | None:
+    """The first concrete alternative; "" when it is to drop the word; None when there is none."""
     for alternative in annotation.alternatives:
         alt = alternative.strip()
+        if alt.lower() == OMIT:
+            return ""
         if alt and "[" not in alt and "(" not in alt:
             return alt
     return None
@@ -74,8 +91,12 @@ def _pluralize(word: str) -> str:
     return word + "s"
 
 
-def match_form(original: str, term: str, replacement: str) -> str:
-    """Give ``replacement`` the case, plural and possessive of ``original`` (a form of ``term``)."""
+def match_form(original: str, term: str, replacement: str, at_start: bool = False) -> str:
+    """Give ``replacement`` the case, plural and possessive of ``original`` (a form of ``term``).
+
+    A capital is carried over when it comes from the sentence start or a headline ("Regime" for "regime"),
+    not when the term itself is a proper noun ("Russophobia" -> "criticism of Russia" mid-sentence).
+    """
     possessive = _POSSESSIVE.search(original)
     base = original[: possessive.start()] if possessive else original
     last_word = base.split()[-1].lower() if base.split() else ""
@@ -87,7 +108,7 @@ def match_form(original: str, term: str, replacement: str) -> str:
         out = " ".join(words)
     if base.isupper() and len(base) > 1:
         out = out.upper()
-    elif base[:1].isupper() and not out[:1].isupper():
+    elif base[:1].isupper() and not out[:1].isupper() and (at_start or not term[:1].isupper()):
         out = out[:1].upper() + out[1:]
     if possessive:
         out += possessive.group()
@@ -103,7 +124,14 @@ def rewrite_sentence(doc: Document, sentence: Span, annotations: list[Annotation
         if alternative is None or (changes and a.span.start < changes[-1].span.end):
             continue
         original = doc.evidence(a.span)
-        changes.append(Change(a.span, original, match_form(original, a.term or original, alternative)))
+        if alternative == "":  # drop the word and the space after it
+            end = a.span.end
+            while end < sentence.end and doc.text[end] == " ":
+                end += 1
+            changes.append(Change(Span(a.span.start, end), doc.text[a.span.start : end], ""))
+            continue
+        at_start = not doc.text[sentence.start : a.span.start].strip(" \t\n\"'“‘([")
+        changes.append(Change(a.span, original, match_form(original, a.term or original, alternative, at_start)))
     if not changes:
         return None
     parts, pos = [], sentence.start

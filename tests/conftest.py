@@ -31,3 +31,19 @@ def ukraine_text() -> str:
 
 def spans_of(doc, detector: str | None = None) -> list[str]:
     return [doc.evidence(a.span) for a in doc.annotations if detector is None or a.detector == detector]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _feedback_db_in_tmp(tmp_path_factory):
+    """Never write reviewer feedback to the user's data directory during tests."""
+    import os
+
+    from annotator.feedback import ENV_VAR
+
+    previous = os.environ.get(ENV_VAR)
+    os.environ[ENV_VAR] = str(tmp_path_factory.mktemp("feedback") / "feedback.sqlite3")
+    yield
+    if previous is None:
+        os.environ.pop(ENV_VAR, None)
+    else:
+        os.environ[ENV_VAR] = previous

@@ -37,15 +37,18 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(timeout: float = 60.0) -> Iterator[str]:
-    """Yield the base URL of a running app; the server is stopped (by its pid) on exit."""
+def streamlit_server(timeout: float = 60.0, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Yield the base URL of a running app; the server is stopped (by its pid) on exit.
+
+    ``env``: extra environment variables for the server (e.g. ``ANNOTATOR_FEEDBACK_DB``).
+    """
     port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]  # fmt: skip
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
     log = open(os.devnull, "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"

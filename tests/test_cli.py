@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.conftest import SAMPLES
+from tests.conftest import DATA, SAMPLES
 
 
 def run(*args, stdin=b""):
@@ -90,3 +90,57 @@ def test_cli_empty_stdin_is_an_error():
     result = run("annotate", "-", "--no-classifier", stdin=b"")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr.decode()
+
+
+# ---- compare ---------------------------------------------------------------------------------------------
+
+PAIR = (str(SAMPLES / "separatist_referendum.txt"), str(SAMPLES / "separatist_referendum_kyiv_framing.txt"))
+
+
+def test_cli_compare_json_golden(tmp_path):
+    """Two framings of one referendum: the terms only each uses, both use, and loaded/neutral pairs."""
+    golden = json.loads((DATA / "compare_golden.json").read_text(encoding="utf-8"))
+    out = tmp_path / "cmp.json"
+    result = run("compare", *PAIR, "--no-classifier", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert b"6 terms only in A, 6 only in B, 1 in both, 5 pairs" in result.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["schema_version"] == "1.0"
+    assert data["terms"] == golden["terms"]
+    assert data["pairs"] == golden["pairs"]
+    assert data["a"]["name"] == "separatist referendum"
+    assert data["a"]["document"]["text"] == (SAMPLES / "separatist_referendum.txt").read_text(encoding="utf-8")
+    assert data["b"]["summary"]["anonymous_sources"] == 2
+    details = {(d["key"], d["in"]): d for d in data["term_details"]}
+    assert details[("coup d'etat", "A")]["other_text_says"] == "revolution"
+    assert details[("so-called", "both")]["count_a"] == details[("so-called", "both")]["count_b"] == 1
+
+
+def test_cli_compare_html_parses_and_is_self_contained(tmp_path):
+    import lxml.html
+
+    out = tmp_path / "cmp.html"
+    result = run("compare", *PAIR, "--format", "html", "--name-a", "<b>Wire</b>", "--name-b", "Daily", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    tree = lxml.html.fromstring(html)
+    assert len(tree.xpath("//div[@class='fa-article']")) == 2
+    assert len(tree.xpath("//div[contains(@class, 'plotly-graph-div')]")) == 4
+    assert "<b>Wire</b>" not in html and "&lt;b&gt;Wire&lt;/b&gt;" in html
+    assert not tree.xpath("//script[@src] | //link[@href]"), "no external resources"
+    assert "Content-Security-Policy" in html
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["compare", "nope.txt", PAIR[1]], "no such file"),
+        (["compare", "-", "-"], "only one of A and B can be -"),
+    ],
+    ids=["missing file", "two stdins"],
+)
+def test_cli_compare_bad_input_one_line_error(args, message):
+    result = run(*args, "--no-classifier")
+    assert result.returncode == 2
+    err = result.stderr.decode()
+    assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -267,3 +267,52 @@ def test_export_article_title_is_short_and_from_the_first_line():
     assert len(title) <= 91 and title.endswith("…")
     assert article_title("\n\nHeadline\nBody") == "Headline"
     assert slugify("../../etc/passwd") == "etc-passwd"
+
+
+# ---- neutral rewrites in every export --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rewrite_doc(engine) -> Document:
+    return engine.annotate("The Kiev regime <i>staged</i> a provocation. “The Kiev regime lies,” the minister said.")
+
+
+def test_export_json_has_rewrites_that_validate(rewrite_doc):
+    import jsonschema
+
+    from annotator.document import SCHEMA_FILE
+
+    data = json.loads(write(rewrite_doc, "json"))
+    jsonschema.validate(data, json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+    (rewrite,) = data["rewrites"]
+    assert rewrite["original"] == "The Kiev regime <i>staged</i> a provocation."
+    assert rewrite["rewritten"].startswith("The Ukrainian government <i>staged</i> a")
+    for change in rewrite["changes"]:
+        assert data["text"][change["start"] : change["end"]] == change["original"]
+
+
+def test_export_markdown_has_rewrites_as_strikethrough_and_bold(rewrite_doc):
+    md = write(rewrite_doc, "md").decode("utf-8")
+    section = md.split("## Neutral rewrites", 1)[1].split("## Sentences", 1)[0]
+    assert "~~Kiev regime~~**Ukrainian government**" in section
+    assert "\\<i\\>staged\\</i\\>" in section, "user markup is escaped"
+    assert section.count("- Sentence") == 1, "quoted words are never rewritten"
+
+
+def test_export_html_has_rewrites_as_escaped_diffs(rewrite_doc):
+    soup = BeautifulSoup(to_html(rewrite_doc, include_charts=False), "lxml")
+    (diff,) = soup.select("ol.fa-rw li")
+    assert [d.get_text() for d in diff.select("del")] == ["Kiev regime", "provocation"]
+    assert [i.get_text() for i in diff.select("ins")] == ["Ukrainian government", "action"]
+    assert diff.select("i") == [], "<i> from the article stays text"
+    assert "<i>staged</i>" in diff.get_text()
+
+
+def test_export_docx_has_rewrites_with_struck_and_inserted_runs(rewrite_doc):
+    import docx
+
+    document = docx.Document(io.BytesIO(to_docx(rewrite_doc)))
+    runs = [r for p in document.paragraphs for r in p.runs]
+    assert any(r.text == "Kiev regime" and r.font.strike for r in runs)
+    assert any(r.text == "Ukrainian government" and r.bold and r.font.underline for r in runs)
+    assert "Neutral rewrites" in [p.text for p in document.paragraphs]

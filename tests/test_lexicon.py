@@ -127,3 +127,67 @@ def test_lexicon_bundled_has_key_terms(term, category):
     if category == "naming_choice":
         assert match.entry.severity == "low"
         assert "Kyiv" in match.entry.alternatives
+
+
+# ---- one tolerant validator -------------------------------------------------------------------------------
+
+
+def test_lexicon_validate_rows_keeps_good_rows_and_reports_each_bad_one():
+    from annotator.lexicon import validate_rows
+
+    rows = [
+        {"term": "zoning grab", "category": "emotional", "severity": "medium", "explanation": "Why."},
+        {"term": "bulldozed", "category": "villainy", "severity": "high", "explanation": "Why."},
+        {"term": "", "category": "", "severity": "", "explanation": ""},  # blank rows are skipped
+        {"term": "NIMBY", "category": "emotional", "severity": "extreme", "explanation": ""},
+        {"term": "zoning grabs", "category": "emotional", "severity": "low", "explanation": "Plural duplicate."},
+        {"term": "slumlord", "category": "emotional", "severity": "high", "explanation": "Why.", "enabled": "no"},
+    ]
+    entries, errors = validate_rows(rows, first_row=1)
+    assert [e.term for e in entries] == ["zoning grab"]
+    assert [(e.row, e.term) for e in errors] == [(2, "bulldozed"), (4, "NIMBY"), (5, "zoning grabs")]
+    assert "unknown category 'villainy'" in errors[0].problems[0]
+    assert errors[1].problems == ("empty explanation", "severity 'extreme' is not one of low, medium, high")
+    assert "duplicates a term or variant of row 1" in str(errors[2])
+
+
+@pytest.mark.parametrize(
+    ("value", "active", "reason"),
+    [("", True, "empty means enabled"), ("true", True, "true"), ("FALSE", False, "false, any case"), ("0", False, "0")],
+)
+def test_lexicon_enabled_column(tmp_path, value, active, reason):
+    path = write(tmp_path, f"junta,,emotional,high,Why.,x,,,{value}\n", header=HEADER.strip() + ",match,enabled\n")
+    if active:
+        assert [e.term for e in load_entries(path)] == ["junta"], reason
+    else:
+        with pytest.raises(LexiconError, match="no entries"):  # the only row is switched off
+            load_entries(path)
+
+
+def test_lexicon_enabled_column_rejects_other_values(tmp_path):
+    path = write(tmp_path, "junta,,emotional,high,Why.,x,,,maybe\n", header=HEADER.strip() + ",match,enabled\n")
+    with pytest.raises(LexiconError, match="enabled 'maybe' is not one of true, false"):
+        load_entries(path)
+
+
+def test_lexicon_write_rows_round_trips(tmp_path):
+    from annotator.lexicon import write_rows
+    from annotator.lexicon.loader import entry_row
+
+    entries = load_entries(MINI)
+    path = tmp_path / "out.csv"
+    path.write_bytes(write_rows([entry_row(e) for e in entries]))
+    again = load_entries(path)
+    assert [(e.term, e.variants, e.alternatives, e.match) for e in again] == [
+        (e.term, e.variants, e.alternatives, e.match) for e in entries
+    ]
+
+
+def test_lexicon_sample_custom_lexicon_is_valid_and_beat_specific():
+    from tests.conftest import SAMPLES
+
+    entries = load_entries(SAMPLES / "custom_lexicon_example.csv")
+    assert len(entries) >= 8
+    lex = Lexicon.load(extra=[SAMPLES / "custom_lexicon_example.csv"])
+    found = [m.entry.term for m in lex.match("Neighbours called them NIMBYs fighting a zoning grab for luxury condos.")]
+    assert found == ["NIMBY", "zoning grab", "luxury condos"]

@@ -14,10 +14,18 @@ from annotator.rewrite import match_form, neutral_rewrites
         ("Kiev’s", "Kiev", "Kyiv", "Kyiv’s", "possessive with curly apostrophe kept"),
         ("thugs", "thug", "suspect", "suspects", "simple plural"),
         ("atrocities", "atrocity", "killing", "killings", "ies plural of the original"),
+        ("Russophobia", "Russophobia", "criticism of Russia", "criticism of Russia", "a proper noun's capital stays"),
     ],
 )
 def test_rewrite_match_form(original, term, replacement, expected, reason):
     assert match_form(original, term, replacement) == expected, reason
+
+
+def test_rewrite_capital_at_sentence_start_is_kept(engine):
+    doc = engine.annotate("Russophobia is everywhere, the writer said. Critics see Russophobia in Europe.")
+    first, second = (r.rewritten for r in neutral_rewrites(doc))
+    assert first.startswith("Criticism of Russia is everywhere")
+    assert "see criticism of Russia in Europe" in second
 
 
 def test_rewrite_swaps_terms_outside_quotes_only(engine):
@@ -36,3 +44,9 @@ def test_rewrite_swaps_terms_outside_quotes_only(engine):
 def test_rewrite_neutral_text_has_no_rewrites(engine):
     doc = engine.annotate("The council approved the budget on Tuesday, the clerk said.")
     assert neutral_rewrites(doc) == []
+
+
+def test_rewrite_omit_alternative_drops_the_word(engine):
+    doc = engine.annotate("The so-called referendum was held on Sunday.")
+    (rewrite,) = neutral_rewrites(doc)
+    assert rewrite.rewritten == "The referendum was held on Sunday."

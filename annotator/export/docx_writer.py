@@ -2,7 +2,8 @@
 
 Each flagged run is shaded with a light tint of its category colour and underlined in the full colour
 (the same colours as the app); the explanation and neutral wording are a Word comment anchored to the
-run, and a numbered list of flags follows the article for readers who print the document.
+run, and a numbered list of flags follows the article for readers who print the document, then the neutral
+rewrites (removed words struck through in red, neutral wording bold and underlined in green).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from docx.text.run import Run
 from annotator.document import Document
 from annotator.export.html_writer import footer_text
 from annotator.export.naming import article_title
+from annotator.rewrite import neutral_rewrites
 from annotator.ui.article import tooltip_text
 from annotator.ui.palette import CategoryStyle, category_styles, style_for
 from annotator.ui.tables import annotation_rows, headline, sentence_rows
@@ -29,6 +31,8 @@ from annotator.ui.tables import annotation_rows, headline, sentence_rows
 COMMENT_AUTHOR = "Framing annotator"
 _MUTED = RGBColor(0x76, 0x76, 0x76)
 _QUOTE = RGBColor(0x24, 0x40, 0x5C)
+_REMOVED = RGBColor(0x88, 0x22, 0x55)
+_INSERTED = RGBColor(0x11, 0x77, 0x33)
 # XML 1.0 forbids most control characters; python-docx would raise on them.
 _XML_BAD = dict.fromkeys([c for c in range(32) if c not in (9, 10, 13)] + [0xFFFE, 0xFFFF])
 
@@ -138,6 +142,33 @@ def _table(document: docx.document.Document, header: list[str], rows: list[list[
                     run.font.size = Pt(8.5)
 
 
+def _write_rewrites(document: docx.document.Document, doc: Document) -> None:
+    rewrites = neutral_rewrites(doc)
+    if not rewrites:
+        return
+    document.add_heading("Neutral rewrites", level=1)
+    hint = document.add_paragraph(
+        "Each flagged sentence with its loaded terms swapped for the first neutral alternative: removed words are "
+        "struck through, neutral wording is bold and underlined. Words inside direct quotes are never changed."
+    )
+    hint.runs[0].font.size = Pt(9)
+    numbers = {s.span: i for i, s in enumerate(doc.sentences, 1)}
+    for r in rewrites:
+        paragraph = document.add_paragraph(style="List Bullet")
+        label = paragraph.add_run(f"Sentence {numbers.get(r.sentence, '?')}: ")
+        label.bold = True
+        label.font.size = Pt(9)
+        for op, text in r.diff():
+            run = paragraph.add_run(_clean(" ".join(text.split("\n"))))
+            if op == "-":
+                run.font.strike = True
+                run.font.color.rgb = _REMOVED
+            elif op == "+":
+                run.bold = True
+                run.font.underline = True
+                run.font.color.rgb = _INSERTED
+
+
 def to_docx(doc: Document, *, title: str | None = None, generated: dt.datetime | None = None) -> bytes:
     generated = generated or dt.datetime.now()
     title = title or article_title(doc)
@@ -198,6 +229,8 @@ def to_docx(doc: Document, *, title: str | None = None, generated: dt.datetime |
         )
     else:
         document.add_paragraph("Nothing flagged with the current settings.")
+
+    _write_rewrites(document, doc)
 
     scored = [r for r in sentence_rows(doc) if r["Bias"] is not None]
     if scored:

@@ -1,9 +1,9 @@
 """HTML report: one self-contained file (works offline, no CDN) a journalist can attach or archive.
 
 Contents: title and summary, the highlighted article with legend and hover tooltips, the charts (plotly.js
-is embedded inline), every flag with its reason, the sentence table, and a footer with model id, lexicon
-version, date and annotator version. All user text is escaped; a Content-Security-Policy allows only the
-report's own inline scripts (by hash), so even a missed escape could not run injected code.
+is embedded inline), every flag with its reason, neutral rewrites as diffs, the sentence table, and a footer
+with model id, lexicon version, date and annotator version. All user text is escaped; a Content-Security-Policy
+allows only the report's own inline scripts (by hash), so even a missed escape could not run injected code.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from html import escape
 
 from annotator.document import Document
 from annotator.export.naming import article_title
+from annotator.rewrite import neutral_rewrites
 from annotator.summary import BIASED_THRESHOLD
 from annotator.ui.article import ARTICLE_CSS, article_html, bias_colour, legend_html, side_panel_html
 from annotator.ui.palette import category_styles, style_for
+from annotator.ui.rewrites import REWRITE_CSS, rewrites_html
 from annotator.ui.tables import annotation_rows, headline, sentence_rows
 
 REPORT_CSS = """
@@ -208,6 +210,10 @@ def to_html(
 {charts}
 <h2>Every flag, with the reason</h2>
 {_flags_table(doc)}
+<h2>Neutral rewrites</h2>
+<p class="muted">Each flagged sentence with its loaded terms swapped for the first neutral alternative: removed words
+are struck through, the neutral wording is highlighted. Words inside direct quotes are never changed.</p>
+{rewrites_html(doc, neutral_rewrites(doc))}
 <h2>Sentences</h2>
 {_sentences_table(doc)}
 <footer>{escape(footer_text(doc, generated))}</footer>
@@ -220,7 +226,7 @@ def to_html(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="framing annotator {escape(str(doc.meta.get("annotator_version", "")))}">
 <title>Framing report: {escape(title)}</title>
-<style>{ARTICLE_CSS}{REPORT_CSS}</style>
+<style>{ARTICLE_CSS}{REWRITE_CSS}{REPORT_CSS}</style>
 {plotly_tag}
 </head>
 <body>

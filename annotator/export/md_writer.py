@@ -1,15 +1,16 @@
-"""Markdown export: summary, the flagged terms with reasons, and the sentence scores."""
+"""Markdown export: summary, the flagged terms with reasons, neutral rewrites and the sentence scores."""
 
 from __future__ import annotations
 
 from annotator.document import Document
+from annotator.rewrite import neutral_rewrites
 from annotator.summary import summarize
 
 
 def _md(text: str) -> str:
     """Escape Markdown/HTML control characters in user text for a table cell."""
     out = text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-    for ch in "`*_[]<>#":
+    for ch in "`*_[]<>#~":
         out = out.replace(ch, "\\" + ch)
     return out
 
@@ -41,6 +42,16 @@ def to_markdown(doc: Document) -> bytes:
             )
     else:
         lines.append("Nothing flagged.")
+    rewrites = neutral_rewrites(doc)
+    if rewrites:
+        numbers = {s.span: i for i, s in enumerate(doc.sentences, 1)}
+        lines += ["", "## Neutral rewrites", ""]
+        lines += ["Removed words are ~~struck through~~, neutral wording is **bold**.", ""]
+        for r in rewrites:
+            diff = "".join(
+                f"~~{_md(t)}~~" if op == "-" else f"**{_md(t)}**" if op == "+" else _md(t) for op, t in r.diff()
+            )
+            lines.append(f"- Sentence {numbers.get(r.sentence, '?')}: {diff}")
     lines += ["", "## Sentences", "", "| # | Kind | Voice | Bias | Sentence | Top terms |", "|---|---|---|---|---|---|"]
     for i, sent in enumerate(doc.sentences, 1):
         bias = "" if sent.bias is None else f"{sent.bias:.2f}"

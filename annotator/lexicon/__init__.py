@@ -4,8 +4,12 @@ from annotator.lexicon.loader import (
     Category,
     LexiconEntry,
     LexiconError,
+    RowError,
     load_categories,
     load_entries,
+    read_rows,
+    validate_rows,
+    write_rows,
 )
 from annotator.lexicon.matcher import Lexicon, LexiconMatch, default_lexicon
 
@@ -15,7 +19,11 @@ __all__ = [
     "LexiconEntry",
     "LexiconError",
     "LexiconMatch",
+    "RowError",
     "default_lexicon",
     "load_categories",
     "load_entries",
+    "read_rows",
+    "validate_rows",
+    "write_rows",
 ]

@@ -1,13 +1,16 @@
 """Read and validate lexicon CSV files (format: annotator/lexicon/FORMAT.md).
 
 Every problem is reported with the file, the row number and what is wrong, so a journalist editing their
-own word list can fix it; nothing is silently dropped.
+own word list can fix it; nothing is silently dropped. ``validate_rows`` is the one validator: files loaded
+by the engine and the CLI must be entirely valid (``load_entries`` raises), while the app's word-list editor
+applies the valid rows and lists the bad ones.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +22,10 @@ NEUTRAL_PHRASES = DATA_DIR / "neutral_phrases.txt"
 CATEGORIES_FILE = DATA_DIR / "categories.csv"
 
 REQUIRED_COLUMNS = ("term", "category", "severity", "explanation")
-OPTIONAL_COLUMNS = ("variants", "alternatives", "note", "match")
+OPTIONAL_COLUMNS = ("variants", "alternatives", "note", "match", "enabled")
+FILE_COLUMNS = ("term", "variants", "category", "severity", "explanation", "alternatives", "note", "match")
+ENABLED_TRUE = ("", "true", "yes", "1", "on", "y")
+ENABLED_FALSE = ("false", "no", "0", "off", "n")
 MATCH_MODES = ("stem", "exact")
 SEVERITIES = {"low": 0.35, "medium": 0.6, "high": 0.85}
 MAX_TERM_WORDS = 6
@@ -109,34 +115,79 @@ def load_categories(path: str | Path = CATEGORIES_FILE) -> dict[str, Category]:
     return categories
 
 
-def load_entries(
-    source: str | Path | bytes,
-    categories: dict[str, Category] | None = None,
-    name: str | None = None,
-    stem: bool = True,
-) -> list[LexiconEntry]:
-    """Parse and validate one lexicon file; raise LexiconError listing every bad row."""
-    categories = categories if categories is not None else load_categories()
+def read_rows(source: str | Path | bytes, name: str | None = None) -> list[dict[str, str]]:
+    """The raw rows of a lexicon CSV (file path or bytes) as dicts; raise LexiconError for file-level problems
+    (missing, too large, not UTF-8, missing required columns, broken CSV quoting)."""
     name = name or (str(source) if not isinstance(source, bytes) else "<uploaded lexicon>")
-    rows = _read_rows(source, name)
-    errors: list[str] = []
+    return _read_rows(source, name)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Everything wrong with one row of a lexicon table; ``row`` is the number a person sees (header = 1)."""
+
+    row: int
+    term: str | None  # None when the row could not be split into columns
+    problems: tuple[str, ...]
+    name: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.name}, row {self.row}" if self.name else f"row {self.row}"
+        label = f" ({self.term or '?'})" if self.term is not None else ""
+        return f"{where}{label}: " + "; ".join(self.problems)
+
+
+def parse_enabled(value: str | bool | None) -> bool | None:
+    """The ``enabled`` column: empty/true/yes/1/on -> True, false/no/0/off -> False, anything else None."""
+    if isinstance(value, bool):
+        return value
+    text = (value or "").strip().lower()
+    if text in ENABLED_TRUE:
+        return True
+    if text in ENABLED_FALSE:
+        return False
+    return None
+
+
+def validate_rows(
+    rows: Iterable[Mapping[str, object]],
+    categories: dict[str, Category] | None = None,
+    name: str = "",
+    stem: bool = True,
+    first_row: int = 2,
+) -> tuple[list[LexiconEntry], list[RowError]]:
+    """Check every row and keep the good ones: ``(entries, errors)``, one error per bad row.
+
+    The one validator of the project: ``load_entries`` (files, CLI) raises if any row is bad, the app's word
+    list editor shows the errors next to the table and applies the valid rows. Rows with ``enabled`` false and
+    blank rows are skipped. ``first_row`` is the number of the first data row (2 in a file with a header).
+    """
+    categories = categories if categories is not None else load_categories()
+    errors: list[RowError] = []
     entries: list[LexiconEntry] = []
     seen: dict[tuple[str, ...], int] = {}
-    for index, row in enumerate(rows, start=2):  # row 1 is the header
+    source_name = name or "lexicon"
+    for index, row in enumerate(rows, start=first_row):
         if None in row:
-            errors.append(f"{name}, row {index}: more fields than columns (quote values containing commas)")
+            errors.append(RowError(index, None, ("more fields than columns (quote values containing commas)",), name))
             continue
-        values = {k: (v or "").strip() for k, v in row.items() if k}
-        if not any(values.values()):
+        values = {str(k): _cell(v) for k, v in row.items() if k}
+        if not any(v for k, v in values.items() if k not in ("enabled", "source")):
             continue
-        row_errors = [f"empty {c}" for c in REQUIRED_COLUMNS if not values.get(c)]
+        term = values.get("term", "")
+        row_errors: list[str] = []
+        enabled = parse_enabled(values.get("enabled"))
+        if enabled is False:
+            continue
+        if enabled is None:
+            row_errors.append(f"enabled {values['enabled']!r} is not one of true, false")
+        row_errors += [f"empty {c}" for c in REQUIRED_COLUMNS if not values.get(c)]
         category = values.get("category", "")
         if category and category not in categories:
             row_errors.append(f"unknown category {category!r} (known: {', '.join(sorted(categories))})")
         severity = values.get("severity", "").lower()
         if severity and severity not in SEVERITIES:
             row_errors.append(f"severity {values['severity']!r} is not one of low, medium, high")
-        term = values.get("term", "")
         variants = _split(values.get("variants"))
         mode = values.get("match", "").lower() or "stem"
         if mode not in MATCH_MODES:
@@ -155,7 +206,7 @@ def load_entries(
                 row_errors.append(f"{form!r} duplicates a term or variant of row {seen[keys]}")
             seen.setdefault(keys, index)
         if row_errors:
-            errors.append(f"{name}, row {index} ({term or '?'}): " + "; ".join(row_errors))
+            errors.append(RowError(index, term, tuple(row_errors), name))
             continue
         entries.append(
             LexiconEntry(
@@ -166,14 +217,64 @@ def load_entries(
                 explanation=values["explanation"],
                 alternatives=_split(values.get("alternatives")),
                 note=values.get("note", ""),
-                source=f"{name}:{index}",
+                source=f"{source_name}:{index}",
                 match=mode if stem else "exact",
             )
         )
+    return entries, errors
+
+
+def _cell(value: object) -> str:
+    """A table cell as stripped text (pandas gives None/NaN for empty cells, bools for checkboxes)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()
+
+
+def load_entries(
+    source: str | Path | bytes,
+    categories: dict[str, Category] | None = None,
+    name: str | None = None,
+    stem: bool = True,
+) -> list[LexiconEntry]:
+    """Parse and validate one lexicon file; raise LexiconError listing every bad row."""
+    name = name or (str(source) if not isinstance(source, bytes) else "<uploaded lexicon>")
+    rows = _read_rows(source, name)
+    entries, errors = validate_rows(rows, categories, name=name, stem=stem)
     if errors:
-        shown = errors[:20]
+        shown = [str(e) for e in errors[:20]]
         more = f"\n... and {len(errors) - 20} more" if len(errors) > 20 else ""
         raise LexiconError("invalid lexicon:\n" + "\n".join(shown) + more)
     if not entries:
         raise LexiconError(f"{name}: no entries")
     return entries
+
+
+def entry_row(entry: LexiconEntry) -> dict[str, str]:
+    """One entry as a CSV row in the file format (``|``-joined lists)."""
+    return {
+        "term": entry.term,
+        "variants": "|".join(entry.variants),
+        "category": entry.category,
+        "severity": entry.severity,
+        "explanation": entry.explanation,
+        "alternatives": "|".join(entry.alternatives),
+        "note": entry.note,
+        "match": "" if entry.match == "stem" else entry.match,
+    }
+
+
+def write_rows(rows: Iterable[Mapping[str, object]]) -> bytes:
+    """Rows as a lexicon CSV file (UTF-8, header in ``FILE_COLUMNS`` order, ``enabled`` kept when present)."""
+    rows = list(rows)
+    columns = list(FILE_COLUMNS)
+    if any("enabled" in row for row in rows):
+        columns = ["enabled", *columns]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({c: _cell(row.get(c)) for c in columns})
+    return buffer.getvalue().encode("utf-8")

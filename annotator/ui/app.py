@@ -1,8 +1,9 @@
-"""Streamlit pieces of the app: cached engine and results, input callbacks and the result views.
+"""Streamlit pieces of the main page: input callbacks, the sidebar and the result views.
 
-``streamlit_app.py`` arranges these on the page. The engine (lexicon, detectors, classifier) is loaded once
-per server with ``st.cache_resource``; each annotated text is cached with ``st.cache_data``; the reader's
-settings are applied afterwards (``annotator.filters``) so moving a slider never re-runs the engine.
+``app_pages/annotate.py`` arranges these on the page. The engine (lexicon, detectors, classifier) is loaded
+once per server (``annotator.ui.session``); each annotated text is cached; the reader's settings are applied
+afterwards (``annotator.filters``) so moving a slider never re-runs the engine. The Flags and Sentences tabs
+take the reviewer's agree/disagree calls (``annotator.ui.feedback_page``).
 """
 
 from __future__ import annotations
@@ -20,9 +21,14 @@ from annotator.export.naming import article_title, report_filename
 from annotator.filters import ViewSettings, apply_view
 from annotator.ingest import MAX_BYTES, MAX_WORDS, IngestError, extract_text
 from annotator.pipeline import MAX_TEXT_CHARS
+from annotator.rewrite import neutral_rewrites
+from annotator.ui import feedback_page
 from annotator.ui.article import ARTICLE_CSS, article_html, legend_html, side_panel_html
-from annotator.ui.engine import Engine, build_engine
+from annotator.ui.engine import Engine
 from annotator.ui.palette import DETECTOR_HELP, DETECTOR_LABELS, category_styles
+from annotator.ui.rewrites import REWRITE_CSS, rewrites_html
+from annotator.ui.session import Active, active_annotator, annotate_cached
+from annotator.ui.session import load_engine as load_engine  # re-exported: the app's entry point uses it
 from annotator.ui.tables import annotation_table, headline, sentence_table
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "samples"
@@ -49,20 +55,6 @@ EXPORTS: tuple[tuple[str, str, str, str], ...] = (
     ("csv", "CSV table", "csv", "text/csv"),
     ("md", "Markdown", "md", "text/markdown"),
 )
-
-
-@st.cache_resource(show_spinner="Loading the word lists and the classifier…")
-def load_engine() -> Engine:
-    """Lexicon, detectors and (if available) the bias classifier, once per server process."""
-    return build_engine()
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def annotate_cached(text: str, engine_key: str) -> Document:
-    """The full (unfiltered) annotation of ``text``; ``engine_key`` invalidates it when resources change."""
-    del engine_key  # part of the cache key only
-    return load_engine().annotator.annotate(text)
-
 
 # ---- input -------------------------------------------------------------------------------------------
 
@@ -157,11 +149,15 @@ def sidebar_settings(engine: Engine) -> ViewSettings:
     """The 'What to show' controls; returns the settings every view and export uses."""
     styles = category_styles()
     detector_ids = [d.id for d in engine.annotator.detectors]
+    # Initial values live in session state (not widget defaults) so they survive a visit to another page.
+    st.session_state.setdefault("detectors", detector_ids)
+    st.session_state.setdefault("categories", list(styles))
+    st.session_state.setdefault("min_score", 0.0)
+    st.session_state.setdefault("include_quotes", True)
     st.sidebar.header("What to show")
     detectors = st.sidebar.multiselect(
         "Detectors",
         detector_ids,
-        default=detector_ids,
         format_func=lambda d: DETECTOR_LABELS.get(d, d),
         key="detectors",
         help="\n".join(f"- **{DETECTOR_LABELS.get(d, d)}**: {DETECTOR_HELP.get(d, '')}" for d in detector_ids),
@@ -169,7 +165,6 @@ def sidebar_settings(engine: Engine) -> ViewSettings:
     categories = st.sidebar.multiselect(
         "Categories",
         list(styles),
-        default=list(styles),
         format_func=lambda c: styles[c].name,
         key="categories",
         help="Kinds of framing to highlight. Each has its own colour in the article, the charts and the reports.",
@@ -178,15 +173,13 @@ def sidebar_settings(engine: Engine) -> ViewSettings:
         "Minimum score",
         0.0,
         1.0,
-        0.0,
-        0.05,
+        step=0.05,
         key="min_score",
         help="Hide weaker flags. Naming choices score about 0.35, most loaded terms 0.6 to 0.85; "
         "flags inside quotes score lower.",
     )
     include_quotes = st.sidebar.toggle(
         "Count quoted words",
-        value=True,
         key="include_quotes",
         help="Off: only the writer's own words count. Flags inside direct quotes are hidden and quoted sentences "
         "get no bias score (reported speech is the writer's paraphrase and still counts).",
@@ -208,6 +201,7 @@ def reset_settings(detector_ids: list[str], category_ids: list[str]) -> None:
 
 
 def sidebar_about(engine: Engine) -> None:
+    active = active_annotator(engine)
     with st.sidebar.expander("About, limits and model", expanded=False):
         info = engine.annotator.model_info
         if info:
@@ -217,8 +211,11 @@ def sidebar_about(engine: Engine) -> None:
         else:
             st.markdown(f"**Classifier not available** ({engine.model_status or 'not loaded'}); "
                         "sentence bias scores are switched off.")  # fmt: skip
-        st.markdown(f"**Word list:** version `{engine.annotator.lexicon.version}`, "
-                    f"{len(engine.annotator.lexicon):,} entries")  # fmt: skip
+        lexicon = active.annotator.lexicon
+        kind = "your edited word list" if active.custom_lexicon else "the bundled word list"
+        st.markdown(f"**Word list:** {kind}, version `{lexicon.version}`, {len(lexicon):,} entries")
+        if active.ignored:
+            st.markdown(f"**Ignoring** {len(active.ignored)} term(s) you rejected (see *Reviewer feedback*).")
         st.markdown(f"**Limits:** {LIMITS_TEXT}")
         st.caption(
             "Flags are prompts for an editor's judgement, not verdicts: a loaded word can be right in context "
@@ -229,10 +226,10 @@ def sidebar_about(engine: Engine) -> None:
 # ---- results -----------------------------------------------------------------------------------------
 
 
-def run_annotation(engine: Engine, text: str) -> Document | None:
+def run_annotation(active: Active, text: str) -> Document | None:
     try:
         t0 = time.perf_counter()
-        doc = annotate_cached(text, engine.key)
+        doc = annotate_cached(text, active.key, active.annotator)
         st.session_state["_last_run_ms"] = (time.perf_counter() - t0) * 1000
         return doc
     except InputError as exc:
@@ -281,46 +278,68 @@ def render_charts(view: Document) -> None:
     right.plotly_chart(figures["voice"], config=config, key="chart_voice")
 
 
+SENTENCE_COLUMNS = {
+    "#": st.column_config.NumberColumn("#", width=40),
+    "Sentence": st.column_config.TextColumn("Sentence", width="large"),
+    "Bias": st.column_config.ProgressColumn("Bias", min_value=0.0, max_value=1.0, format="%.2f"),
+    "Top words": st.column_config.TextColumn("Top words", help="Words that pushed the score (+ up, - down)"),
+    "Flags": st.column_config.NumberColumn("Flags", help="Highlights in this sentence", width=60),
+}
+FLAG_COLUMNS = {
+    "#": st.column_config.NumberColumn("#", width=40, pinned=True),
+    "Text": st.column_config.TextColumn("Text", width="medium", pinned=True),
+    "Score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=1.0, format="%.2f", width=110),
+    "Why": st.column_config.TextColumn("Why", width="large"),
+    "Neutral wording": st.column_config.TextColumn("Neutral wording", width="medium"),
+    "Sentence": st.column_config.NumberColumn("Sentence", help="Sentence number (see the Sentences tab)"),
+    "Start": st.column_config.NumberColumn("Offset", help="Character offset in the article"),
+}
+
+
 def render_sentences(view: Document) -> None:
     scored = any(s.bias is not None for s in view.sentences)
-    if scored:
-        st.caption("Click a column header to sort. Bias is the classifier's score from 0 (neutral) to 1 (biased).")
-    else:
+    if not scored:
         st.caption("Click a column header to sort. No bias scores: the classifier is not available.")
-    st.dataframe(
-        sentence_table(view),
-        hide_index=True,
-        key="sentence_table",
-        column_order=None if scored else ["#", "Sentence", "Voice", "Kind", "Flags"],
-        column_config={
-            "#": st.column_config.NumberColumn("#", width=40),
-            "Sentence": st.column_config.TextColumn("Sentence", width="large"),
-            "Bias": st.column_config.ProgressColumn("Bias", min_value=0.0, max_value=1.0, format="%.2f"),
-            "Top words": st.column_config.TextColumn("Top words", help="Words that pushed the score (+ up, - down)"),
-            "Flags": st.column_config.NumberColumn("Flags", help="Highlights in this sentence", width=60),
-        },
+        st.dataframe(
+            sentence_table(view),
+            hide_index=True,
+            key="sentence_table",
+            column_order=["#", "Sentence", "Voice", "Kind", "Flags"],
+            column_config=SENTENCE_COLUMNS,
+        )
+        return
+    st.caption(
+        "Bias is the classifier's score from 0 (neutral) to 1 (biased). Do you agree with a score? Pick "
+        "**agree** or **disagree** under *Your call* (add a note if you like); your calls are saved as you go "
+        "and can teach the model (`annotator train --feedback`)."
     )
+    if not feedback_page.sentence_editor(view, SENTENCE_COLUMNS):
+        st.dataframe(sentence_table(view), hide_index=True, key="sentence_table", column_config=SENTENCE_COLUMNS)
 
 
-def render_flags(view: Document) -> None:
+def render_flags(view: Document, active: Active) -> None:
     if not view.annotations:
         st.info("Nothing flagged with the current settings.")
+        feedback_page.ignore_controls(active)
         return
-    st.caption("Every highlight with its reason. Click a column header to sort; hover a cell to read it in full.")
-    st.dataframe(
-        annotation_table(view),
-        hide_index=True,
-        key="flag_table",
-        column_config={
-            "#": st.column_config.NumberColumn("#", width=40),
-            "Text": st.column_config.TextColumn("Text", width="medium"),
-            "Score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=1.0, format="%.2f", width=110),
-            "Why": st.column_config.TextColumn("Why", width="large"),
-            "Neutral wording": st.column_config.TextColumn("Neutral wording", width="medium"),
-            "Sentence": st.column_config.NumberColumn("Sentence", help="Sentence number (see the Sentences tab)"),
-            "Start": st.column_config.NumberColumn("Offset", help="Character offset in the article"),
-        },
+    st.caption(
+        "Every highlight with its reason. Is a flag right in this article? Pick **agree** or **disagree** under "
+        "*Your call* (add a note if you like); calls are saved as you go and shown again next time you annotate "
+        "this text. Click a column header to sort; hover a cell to read it in full."
     )
+    if not feedback_page.flag_editor(view, FLAG_COLUMNS):
+        st.dataframe(annotation_table(view), hide_index=True, key="flag_table", column_config=FLAG_COLUMNS)
+    feedback_page.ignore_controls(active)
+
+
+def render_rewrites(view: Document) -> None:
+    rewrites = neutral_rewrites(view)
+    st.caption(
+        "Each flagged sentence with its loaded terms swapped for the first neutral alternative: removed words are "
+        "struck through, the neutral wording is highlighted. A starting point for an edit, not a finished "
+        "sentence: words inside direct quotes are never changed, and grammar may need a touch."
+    )
+    st.html(f"<style>{REWRITE_CSS}</style>" + rewrites_html(view, rewrites))
 
 
 def _writer(view: Document, fmt: str, title: str) -> Callable[[], bytes]:
@@ -361,17 +380,25 @@ def render_results(engine: Engine, settings: ViewSettings) -> None:
     text = st.session_state.get(SUBMITTED)
     if not text:
         return
-    doc = run_annotation(engine, text)
+    active = active_annotator(engine)
+    doc = run_annotation(active, text)
     if doc is None:
         return
     view = apply_view(doc, settings)
     if st.session_state.get(ARTICLE) != text:
         st.info("The text in the box has changed since these results. Press **Annotate** to update them.")
+    if active.lexicon_errors:
+        st.warning(
+            f"{len(active.lexicon_errors)} row(s) of your word list have problems and are skipped; the other rows "
+            "apply. Fix them on the **Word list** page.",
+            icon=":material/rule:",
+        )
     st.subheader("Summary")
     render_summary(view, engine.model_status)
     st.markdown("**Download the annotated article**")
     render_downloads(view, st.session_state.get(SOURCE))
-    tabs = st.tabs(["Highlighted article", "Charts", "Sentences", "Flags"])
+    rewrites = len(neutral_rewrites(view))
+    tabs = st.tabs(["Highlighted article", "Charts", "Sentences", "Flags", f"Neutral rewrites ({rewrites})"])
     with tabs[0]:
         render_article(view)
     with tabs[1]:
@@ -379,4 +406,6 @@ def render_results(engine: Engine, settings: ViewSettings) -> None:
     with tabs[2]:
         render_sentences(view)
     with tabs[3]:
-        render_flags(view)
+        render_flags(view, active)
+    with tabs[4]:
+        render_rewrites(view)

@@ -1,4 +1,4 @@
-"""Sentence and flag tables (pandas) and the headline numbers, shared by the app and the reports."""
+"""Sentence, flag and comparison tables (pandas) and the headline numbers, shared by the app and the reports."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from annotator.compare import Comparison
 from annotator.document import Document
 from annotator.summary import Summary, summarize
 from annotator.ui.palette import KIND_LABELS, VOICE_LABELS, category_label, detector_label
@@ -135,3 +136,91 @@ def headline(doc: Document, top: int = 3) -> Headline:
         model_quality=quality,
         summary=s,
     )
+
+
+# ---- comparing two texts -------------------------------------------------------------------------------
+
+
+def _share(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def profile_rows(cmp: Comparison) -> list[dict[str, str]]:
+    """The framing profiles of A and B side by side: one row per measure, values formatted for people."""
+    a, b = cmp.profile_a, cmp.profile_b
+    sa, sb = a.summary, b.summary
+
+    def top(profile_summary: Summary) -> str:
+        cats = list(profile_summary.categories.items())[:3]
+        return ", ".join(f"{category_label(c)} ({n})" for c, n in cats) or "none"
+
+    def mean(value: float | None) -> str:
+        return "–" if value is None else f"{value:.2f}"
+
+    rows = [
+        ("Words", f"{sa.words:,}", f"{sb.words:,}", ""),
+        ("Loaded terms per 100 words", f"{sa.loaded_per_100_words:.1f}", f"{sb.loaded_per_100_words:.1f}",
+         "Word-list hits per 100 words, so texts of different length compare fairly."),
+        ("Loaded terms", str(sa.loaded_terms), str(sb.loaded_terms), ""),
+        ("Flags in total", str(sum(sa.detectors.values())), str(sum(sb.detectors.values())),
+         "Loaded terms plus scare quotes, anonymous sources and hedges."),
+        ("Sentences read as biased", _share(sa.biased_share), _share(sb.biased_share),
+         "Share of scored sentences the classifier reads as biased (score 0.5 or more)."),
+        ("Mean sentence bias score", mean(sa.mean_bias), mean(sb.mean_bias), ""),
+        ("Anonymous sources", str(sa.anonymous_sources), str(sb.anonymous_sources), ""),
+        ("Scare quotes", str(sa.detectors.get("scare_quote", 0)), str(sb.detectors.get("scare_quote", 0)), ""),
+        ("Hedges", str(sa.detectors.get("hedge", 0)), str(sb.detectors.get("hedge", 0)), ""),
+        ("Share inside direct quotes", _share(a.quoted_share), _share(b.quoted_share),
+         "Characters inside quotation marks; the rest is the writer's own words or reported speech."),
+        ("Top categories", top(sa), top(sb), ""),
+    ]  # fmt: skip
+    return [{"Measure": m, "A": va, "B": vb, "What it means": h} for m, va, vb, h in rows]
+
+
+def side_labels(cmp: Comparison) -> tuple[str, str]:
+    """Column labels for A and B: the names the user gave, kept apart if they are the same."""
+    a, b = cmp.profile_a.name or "A", cmp.profile_b.name or "B"
+    return (f"{a} (A)", f"{b} (B)") if a == b else (a, b)
+
+
+def profile_table(cmp: Comparison) -> pd.DataFrame:
+    label_a, label_b = side_labels(cmp)
+    return pd.DataFrame(profile_rows(cmp)).rename(columns={"A": label_a, "B": label_b})
+
+
+def term_rows(cmp: Comparison, where: str) -> list[dict[str, Any]]:
+    """Loaded terms used only in A (``where="A"``), only in B ("B") or in both ("both")."""
+    rows = []
+    for row in cmp.term_rows():
+        if row["in"] != where:
+            continue
+        out: dict[str, Any] = {"Term": row["term"]}
+        if where in ("A", "both"):
+            out["Uses in A"] = row["count_a"]
+        if where in ("B", "both"):
+            out["Uses in B"] = row["count_b"]
+        out["Category"] = category_label(str(row["category"]))
+        alternatives = row["alternatives"]
+        out["Neutral wording"] = "; ".join(alternatives) if isinstance(alternatives, list) else ""
+        rows.append(out)
+    return rows
+
+
+def pair_rows(cmp: Comparison) -> list[dict[str, str]]:
+    """A loaded term in one text next to the neutral word the other text uses (e.g. coup d'etat / revolution)."""
+    names = {"A": cmp.profile_a.name, "B": cmp.profile_b.name}
+    other = {"A": "B", "B": "A"}
+    display = {(r["in"], r["key"]): r for r in cmp.term_rows()}
+    rows = []
+    for pair in cmp.pairs:
+        row = display.get((pair["in"], pair["loaded"]), {})
+        rows.append(
+            {
+                "Loaded term": str(row.get("term", pair["loaded"])),
+                "Used in": names[pair["in"]],
+                "Neutral wording in the other text": pair["neutral"],
+                "Other text": names[other[pair["in"]]],
+                "Category": category_label(str(row.get("category", ""))),
+            }
+        )
+    return rows

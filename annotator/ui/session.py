@@ -1,0 +1,143 @@
+"""What every page of the app shares: the cached engine, this session's annotator, the feedback database.
+
+The bundled engine (word list, detectors, classifier) is loaded once per server with ``st.cache_resource``.
+A session that edits its word list or has an ignore list gets its own ``Annotator`` built around the same
+classifier (cached by content, so identical settings share one), and every annotated text is cached by the
+annotator's key. The feedback database is opened lazily; if it is corrupt or unwritable the app keeps
+annotating and says why feedback is off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from annotator import Annotator, Document
+from annotator.feedback import FeedbackError, FeedbackStore, default_path
+from annotator.lexicon import RowError
+from annotator.ui.engine import Engine, build_engine
+from annotator.ui.lexicon_table import build_lexicon, table_digest
+
+LEXICON_TABLE = "lexicon_table"  # the session's word list as a table (absent: the bundled list, unchanged)
+LEXICON_DIGEST = "_lexicon_digest"  # its fingerprint, computed once per change
+
+# Widget keys whose values must survive a visit to another page (Streamlit forgets the state of widgets that
+# a run does not draw); ``keep_widget_state`` re-assigns them at the top of every run.
+PERSISTENT_KEYS = (
+    "article",
+    "detectors",
+    "categories",
+    "min_score",
+    "include_quotes",
+    "compare_text_a",
+    "compare_text_b",
+    "compare_name_a",
+    "compare_name_b",
+    "lexicon_upload_mode",
+)
+
+
+def keep_widget_state() -> None:
+    for key in PERSISTENT_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+@st.cache_resource(show_spinner="Loading the word lists and the classifier…")
+def load_engine() -> Engine:
+    """Lexicon, detectors and (if available) the bias classifier, once per server process."""
+    return build_engine()
+
+
+@dataclass(frozen=True)
+class Active:
+    """The annotator this session uses, its cache key, and any bad rows in the session's word list."""
+
+    annotator: Annotator
+    key: str
+    lexicon_errors: tuple[RowError, ...] = ()
+    ignored: tuple[str, ...] = ()
+    custom_lexicon: bool = False
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _session_annotator(
+    lexicon_key: str, ignored: tuple[str, ...], engine_key: str, _table: pd.DataFrame | None, _engine: Engine
+) -> tuple[Annotator, tuple[RowError, ...]]:
+    del engine_key  # cache key only
+    if _table is None:
+        lexicon, errors = _engine.annotator.lexicon, []
+    else:
+        lexicon, errors = build_lexicon(_table)
+    annotator = Annotator(
+        lexicon=lexicon,
+        detectors=[d.id for d in _engine.annotator.detectors],
+        model=_engine.annotator.model,
+        ignore_terms=ignored,
+    )
+    return annotator, tuple(errors)
+
+
+def set_lexicon_table(table: pd.DataFrame | None) -> None:
+    """Make ``table`` this session's word list (None: back to the bundled list)."""
+    if table is None:
+        st.session_state.pop(LEXICON_TABLE, None)
+        st.session_state.pop(LEXICON_DIGEST, None)
+    else:
+        st.session_state[LEXICON_TABLE] = table
+        st.session_state[LEXICON_DIGEST] = table_digest(table)
+
+
+def active_annotator(engine: Engine) -> Active:
+    """The bundled annotator, or one with this session's word list and the reviewer's ignore list."""
+    table = st.session_state.get(LEXICON_TABLE)
+    ignored = tuple(sorted(ignored_terms()))
+    if table is None and not ignored:
+        return Active(engine.annotator, engine.key)
+    if table is not None and LEXICON_DIGEST not in st.session_state:
+        st.session_state[LEXICON_DIGEST] = table_digest(table)
+    lexicon_key = st.session_state[LEXICON_DIGEST] if table is not None else "bundled"
+    annotator, errors = _session_annotator(lexicon_key, ignored, engine.key, table, engine)
+    ignore_key = hashlib.sha256("\n".join(ignored).encode("utf-8")).hexdigest()[:10] if ignored else "none"
+    return Active(annotator, f"{engine.key}|{lexicon_key}|{ignore_key}", errors, ignored, table is not None)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def annotate_cached(text: str, annotator_key: str, _annotator: Annotator) -> Document:
+    """The full (unfiltered) annotation of ``text``; ``annotator_key`` identifies the annotator's resources."""
+    del annotator_key  # cache key only
+    return _annotator.annotate(text)
+
+
+# ---- feedback database -----------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> FeedbackStore:
+    return FeedbackStore(path)
+
+
+def feedback_path() -> str:
+    return str(default_path())
+
+
+def feedback_store() -> tuple[FeedbackStore | None, str]:
+    """(store, "") or (None, why feedback is off); the path comes from ``$ANNOTATOR_FEEDBACK_DB`` or the
+    user's data directory and is checked on every run, so fixing it needs no restart."""
+    try:
+        return _open_store(feedback_path()), ""
+    except FeedbackError as exc:
+        return None, str(exc)
+
+
+def ignored_terms() -> set[str]:
+    store, _ = feedback_store()
+    if store is None:
+        return set()
+    try:
+        return store.ignored_terms()
+    except FeedbackError:
+        return set()

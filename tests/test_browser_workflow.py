@@ -1,0 +1,209 @@
+"""Real browser (headless Debian Chromium via Playwright) on the newsroom pages: compare two articles and
+download the comparison report; mark a flag "disagree" with a note, restart the server, see the mark again on
+the same text, and find it in the exported decisions. Saves docs/compare.png for the README."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+import pytest
+
+from annotator.feedback import FeedbackStore
+from tests.conftest import ROOT, SAMPLES
+from tests.streamlit_server import CHROMIUM, launch_chromium, streamlit_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+TEXT = (SAMPLES / "separatist_referendum.txt").read_text(encoding="utf-8")
+SCREENSHOT = ROOT / "docs" / "compare.png"
+NOTE = "fine in a headline"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+def _annotate(page, text: str) -> None:
+    box = page.get_by_role("textbox", name="Article text")
+    box.wait_for(timeout=30_000)
+    box.fill(text)
+    page.get_by_role("button", name="Annotate").click()
+    page.wait_for_function(
+        "(n) => { const a = document.querySelector('.fa-article'); return a && a.textContent.length === n; }",
+        arg=len(text),
+        timeout=30_000,
+    )
+
+
+def _cell(grid, column: int, row: int) -> str:
+    """Text of a data-grid cell (glide-data-grid keeps an accessible copy of every cell in the DOM)."""
+    return grid.get_by_test_id(f"glide-cell-{column}-{row}").inner_text()
+
+
+def test_browser_compare_page_and_report(browser, tmp_path):
+    with streamlit_server(env={"ANNOTATOR_FEEDBACK_DB": str(tmp_path / "fb.sqlite3")}) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1100}, accept_downloads=True)
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(f"{url}/compare")
+        page.get_by_role("button", name="Try it: one referendum, two framings").click()
+        page.wait_for_function("() => document.querySelectorAll('.fa-article').length === 2", timeout=30_000)
+        articles = page.locator(".fa-article")
+        assert articles.nth(0).locator("mark.fa-m", has_text="coup d'etat").count() == 1
+        assert articles.nth(1).locator("mark.fa-m", has_text="puppet leader").count() == 1
+        page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length === 4", timeout=30_000)
+        page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('[data-testid=stDataFrame] td'))"
+            ".some(td => td.textContent === 'revolution')",
+            timeout=30_000,
+        )
+        cells = " | ".join(page.locator("[data-testid='stDataFrame'] td").all_inner_texts())
+        for word in ("coup d'etat", "Kiev regime", "sham election", "revolution", "Ukrainian government"):
+            assert word in cells, f"{word!r} is in the term and pair tables"
+
+        page.set_viewport_size({"width": 1400, "height": 2300})
+        page.get_by_role("heading", name="Framing profiles").evaluate("el => el.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(500)
+        SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOT))
+
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name="Comparison report (HTML)").click()
+        download = info.value
+        assert download.suggested_filename.endswith(".html") and "_vs_" in download.suggested_filename
+        report = tmp_path / download.suggested_filename
+        download.save_as(report)
+        page.close()
+
+    offline = browser.new_page(viewport={"width": 1300, "height": 900})
+    requests: list[str] = []
+    offline.on("request", lambda request: requests.append(request.url))
+    offline.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    offline.goto(report.as_uri())
+    offline.wait_for_selector(".plotly-graph-div .main-svg", timeout=30_000)
+    assert offline.locator(".plotly-graph-div").count() == 4
+    assert offline.locator(".fa-article").count() == 2
+    mark = offline.locator("mark.fa-m", has_text="coup d'etat").first
+    mark.scroll_into_view_if_needed()
+    mark.hover()
+    offline.wait_for_timeout(150)
+    assert mark.evaluate("el => getComputedStyle(el, '::after').display") == "block", "tooltips work offline"
+    assert all(url.startswith(("file:", "data:", "blob:")) for url in requests), requests
+    assert not dialogs
+    offline.close()
+
+
+def _wait_until_idle(page) -> None:
+    """Until the app's rerun has finished (the 'Running…' status is gone) and the page has settled."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=15_000)
+    page.wait_for_timeout(300)
+
+
+def _select_cell(page, grid, column: int, row: int) -> None:
+    """Select a grid cell: click the row's first cell, then arrow right; checked through the accessible DOM."""
+    target = f"glide-cell-{column}-{row}"
+    selected = "() => document.querySelector('td[aria-selected=true][id^=glide-cell]')?.id"
+    for _ in range(5):
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 20, box["y"] + 35 + 17 + 35 * row)
+        page.wait_for_timeout(150)
+        for _ in range(column):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(150)
+        if page.evaluate(selected) == target:
+            return
+        _wait_until_idle(page)
+    raise AssertionError(f"could not select {target}; selected: {page.evaluate(selected)}")
+
+
+def _mark_first_flag(page) -> None:
+    """Flags tab, first row: 'Your call' = disagree, then a note (keyboard, as a journalist would)."""
+    page.get_by_role("tab", name="Flags").click()
+    grid = page.get_by_test_id("stDataFrame").last
+    grid.wait_for(timeout=15_000)
+    grid.scroll_into_view_if_needed()
+    assert _cell(grid, 1, 0) == "Kiev Regime" and _cell(grid, 2, 0) == ""
+    _wait_until_idle(page)
+    option = page.get_by_role("option", name="✗ disagree")
+    for _ in range(3):
+        _select_cell(page, grid, 2, 0)
+        page.keyboard.press("Enter")  # opens the choice menu
+        try:
+            option.wait_for(timeout=3_000)
+            break
+        except Exception:  # the menu did not open (a rerun took the focus): select again
+            _wait_until_idle(page)
+    option.click()
+    page.get_by_text("Saved 1 change to the feedback database").wait_for(timeout=15_000)
+    _wait_until_idle(page)
+    editor = page.locator("textarea.gdg-input")
+    for _ in range(3):
+        _select_cell(page, grid, 3, 0)
+        page.keyboard.press("Enter")  # starts editing the note
+        try:
+            editor.wait_for(timeout=3_000)
+            break
+        except Exception:
+            _wait_until_idle(page)
+    editor.fill(NOTE)
+    editor.press("Enter")
+
+
+def _wait_for_decision(path) -> list:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        decisions = FeedbackStore(path).decisions()
+        if decisions and decisions[0].note == NOTE:
+            return decisions
+        time.sleep(0.25)
+    raise AssertionError(f"decision with note not saved: {FeedbackStore(path).decisions()}")
+
+
+def test_browser_feedback_survives_restart_and_is_exported(browser, tmp_path):
+    db = tmp_path / "feedback.sqlite3"
+    env = {"ANNOTATOR_FEEDBACK_DB": str(db)}
+    with streamlit_server(env=env) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 1400})
+        page.goto(url)
+        _annotate(page, TEXT)
+        _mark_first_flag(page)
+        decisions = _wait_for_decision(db)
+        page.close()
+    assert len(decisions) == 1
+    saved = decisions[0]
+    assert (saved.evidence, saved.decision, saved.detector) == ("Kiev Regime", "disagree", "lexicon")
+
+    with streamlit_server(env=env) as url:  # a new server process: nothing in memory survives
+        page = browser.new_page(viewport={"width": 1400, "height": 1400}, accept_downloads=True)
+        page.goto(url)
+        _annotate(page, TEXT)
+        page.get_by_role("tab", name="Flags").click()
+        grid = page.get_by_test_id("stDataFrame").last
+        grid.wait_for(timeout=15_000)
+        assert (_cell(grid, 2, 0), _cell(grid, 3, 0)) == ("disagree", NOTE), "the mark is shown again"
+        assert page.get_by_text("1 call(s) on this text are in the feedback database").is_visible()
+
+        page.get_by_role("link", name="Reviewer feedback").click()
+        page.get_by_text(str(db)).first.wait_for(timeout=15_000)
+        with page.expect_download(timeout=30_000) as info:
+            page.get_by_role("button", name="Decisions (CSV)").click()
+        exported = info.value.path().read_text(encoding="utf-8")
+        page.close()
+    rows = list(csv.DictReader(io.StringIO(exported)))
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["evidence"], row["decision"], row["note"]) == ("Kiev Regime", "disagree", NOTE)
+    assert row["target"] == "annotation"
+    assert TEXT[int(row["start"]) : int(row["end"])] == "Kiev Regime"
+    assert row["model_id"] and row["created_at"]

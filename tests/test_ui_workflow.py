@@ -1,0 +1,156 @@
+"""Pure helpers behind the newsroom pages: the word list as a table, reviewer calls as table columns, diffs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from annotator import Annotator
+from annotator.feedback import Decision, FeedbackStore, text_hash
+from annotator.lexicon import load_entries
+from annotator.rewrite import neutral_rewrites
+from annotator.ui import feedback_table as ft
+from annotator.ui.lexicon_table import (
+    build_lexicon,
+    bundled_table,
+    merge_upload,
+    rows_to_table,
+    table_csv,
+    table_digest,
+)
+from annotator.ui.rewrites import diff_html, rewrites_html
+from tests.conftest import SAMPLES
+
+UPLOADED = [
+    {
+        "term": "Kiev",
+        "category": "naming_choice",
+        "severity": "high",
+        "explanation": "House style.",
+        "alternatives": "Kyiv",
+    },
+    {"term": "zoning grab", "category": "emotional", "severity": "medium", "explanation": "Theft frame."},
+    {"term": "bulldozed", "category": "villainy", "severity": "high", "explanation": "Bad category."},
+]
+
+
+# ---- word list table -----------------------------------------------------------------------------------
+
+
+def test_ui_lexicon_bundled_table_builds_the_bundled_lexicon():
+    table = bundled_table()
+    assert len(table) >= 400 and table["enabled"].all() and set(table["source"]) == {"bundled"}
+    lexicon, errors = build_lexicon(table)
+    assert errors == [] and len(lexicon) == len(table)
+
+
+def test_ui_lexicon_merge_upload_replaces_overlapping_rows_and_keeps_the_rest():
+    current = bundled_table()
+    merged = merge_upload(current, rows_to_table(UPLOADED, "beat.csv"))
+    kiev = merged[merged["term"].str.lower() == "kiev"]
+    assert len(kiev) == 1 and kiev["source"].iloc[0] == "beat.csv", "the user's row wins"
+    assert len(merged) == len(current) - 1 + len(UPLOADED)
+    replaced = merge_upload(current, rows_to_table(UPLOADED, "beat.csv"), replace=True)
+    assert list(replaced["term"]) == ["Kiev", "zoning grab", "bulldozed"]
+
+
+def test_ui_lexicon_bad_rows_are_reported_and_good_rows_apply():
+    table = merge_upload(bundled_table(), rows_to_table(UPLOADED, "beat.csv"))
+    lexicon, errors = build_lexicon(table)
+    assert [(e.term, e.row) for e in errors] == [("bulldozed", 3)], "uploaded rows come first"
+    (kiev,) = lexicon.match("In Kiev today.")
+    assert kiev.entry.severity == "high" and kiev.entry.explanation == "House style."
+    assert [m.entry.term for m in lexicon.match("A zoning grab, bulldozed through.")] == ["zoning grab"]
+
+
+def test_ui_lexicon_disabled_rows_do_not_match_and_survive_download(tmp_path):
+    table = bundled_table()
+    table.loc[table["term"] == "Kiev regime", "enabled"] = False
+    lexicon, _ = build_lexicon(table)
+    assert [m.entry.term for m in lexicon.match("The Kiev regime fell.")] == ["Kiev", "regime"], "no longer one phrase"
+    path = tmp_path / "mine.csv"
+    path.write_bytes(table_csv(table))
+    assert len(load_entries(path)) == len(table) - 1, "the file keeps the row, switched off"
+    assert "false" in path.read_text(encoding="utf-8").split("Kiev regime")[0].splitlines()[-1]
+    assert table_digest(table) != table_digest(bundled_table())
+
+
+def test_ui_lexicon_annotator_uses_a_session_lexicon():
+    table = merge_upload(bundled_table(), rows_to_table(UPLOADED, "beat.csv"))
+    lexicon, _ = build_lexicon(table)
+    doc = Annotator(lexicon=lexicon, model=None).annotate("The zoning grab passed.")
+    assert [doc.evidence(a.span) for a in doc.annotations] == ["zoning grab"]
+    assert doc.meta["lexicon_version"].endswith(table_digest(table))
+
+
+# ---- reviewer calls as table columns --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def doc(engine):
+    return engine.annotate((SAMPLES / "separatist_referendum.txt").read_text(encoding="utf-8"))
+
+
+def _edited(table: ft.FeedbackTable, changes: dict[int, dict[str, str]]) -> pd.DataFrame:
+    edited = table.frame.copy()
+    for row, values in changes.items():
+        for column, value in values.items():
+            edited.loc[row, column] = value
+    return edited
+
+
+def test_ui_feedback_table_changes_records_new_calls_only(doc):
+    table = ft.flag_feedback_table(doc, [])
+    assert list(table.frame.columns[:4]) == ["#", "Text", ft.DECISION, ft.NOTE]
+    edited = _edited(table, {0: {ft.DECISION: "disagree", ft.NOTE: "headline"}, 2: {ft.NOTE: "note only"}})
+    todo = ft.changes(doc, table, edited, [])
+    (decision,) = todo.record
+    assert (decision.target, decision.decision, decision.note, decision.detector) == (
+        "annotation", "disagree", "headline", "lexicon"
+    )  # fmt: skip
+    assert doc.text[decision.start : decision.end] == decision.evidence == "Kiev Regime"
+    assert decision.sentence.startswith("Zarechensk Votes") and decision.text_hash == text_hash(doc.text)
+    assert todo.notes_without_call == [3]
+    assert ft.changes(doc, table, edited, todo.record).record == [], "unchanged calls are not written again"
+
+
+def test_ui_feedback_table_prefills_and_forgets(doc, tmp_path):
+    store = FeedbackStore(tmp_path / "fb.sqlite3")
+    first = ft.flag_feedback_table(doc, [])
+    for d in ft.changes(doc, first, _edited(first, {1: {ft.DECISION: "agree"}}), []).record:
+        store.record(d)
+    stored = store.decisions(text_hash(doc.text))
+    again = ft.flag_feedback_table(doc, stored)
+    assert again.frame[ft.DECISION].iloc[1] == "agree" and again.frame[ft.DECISION].iloc[0] == ""
+    cleared = ft.changes(doc, again, _edited(again, {1: {ft.DECISION: None}}), stored)
+    assert cleared.forget == [again.keys[1]] and cleared.record == []
+
+
+def test_ui_feedback_sentence_table_records_the_score(doc):
+    scored = doc.with_(sentences=tuple(s.__class__(s.span, s.kind, s.voice, s.paragraph, 0.8) for s in doc.sentences))
+    table = ft.sentence_feedback_table(scored, [])
+    todo = ft.changes(scored, table, _edited(table, {2: {ft.DECISION: "disagree"}}), [])
+    (decision,) = todo.record
+    assert (decision.target, decision.score, decision.detector) == ("sentence", 0.8, "")
+    assert decision.sentence == " ".join(scored.evidence(scored.sentences[2].span).split())
+    assert isinstance(decision, Decision)
+
+
+def test_ui_feedback_editor_key_changes_with_the_rows(doc):
+    fewer = doc.with_(annotations=doc.annotations[:3])
+    assert ft.flag_feedback_table(doc, []).editor_key != ft.flag_feedback_table(fewer, []).editor_key
+    assert ft.flag_feedback_table(doc, []).editor_key == ft.flag_feedback_table(doc, []).editor_key
+
+
+# ---- rewrite diffs ----------------------------------------------------------------------------------------
+
+
+def test_ui_rewrite_diff_html_escapes_and_marks_changes(engine):
+    doc = engine.annotate("The Kiev regime & <b>its</b> allies staged a provocation.")
+    (rewrite,) = neutral_rewrites(doc)
+    html = diff_html(rewrite)
+    assert '<del title="removed">Kiev regime</del><ins title="neutral alternative">Ukrainian government</ins>' in html
+    assert "&amp; &lt;b&gt;its&lt;/b&gt;" in html and "<b>" not in html
+    listing = rewrites_html(doc, [rewrite])
+    assert "Sentence 1 · 2 changes" in listing and "Rewritten:" in listing
+    assert "No sentence has a loaded term" in rewrites_html(doc, [])
