@@ -9,15 +9,25 @@ value) can be attributed to a word of the sentence: word n-grams are their own t
 are attributed to the whitespace token they come from, lexicon/valence/marked-word counts are split over
 the words that matched. Contributions plus the intercept add up exactly to the logit that gives the
 probability (which equals ``pipeline.predict_proba``).
+
+The scoring path is vectorised over the batch: each distinct token is analysed once per call, character
+n-grams are packed into integer keys and looked up in a hash table with numpy, and the top terms are
+picked with sparse/array operations rather than per-sentence Python loops.
+
+``BiasModel.load()`` without a path loads ``$ANNOTATOR_MODEL_DIR/bias_model.skops`` when that variable is
+set (a newsroom's own model, e.g. from ``annotator train --feedback DB --out DIR``), else the bundled one.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import os
 import re
 from collections.abc import Sequence
-from itertools import chain
+from contextlib import contextmanager
+from itertools import chain, pairwise
 from pathlib import Path
 
 import numpy as np
@@ -26,11 +36,23 @@ import scipy.sparse as sp
 from annotator.features import WORD_PATTERN, normalise, snowball_stem
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
-DEFAULT_MODEL_PATH = MODELS_DIR / "bias_model.skops"
+MODEL_FILE = "bias_model.skops"
+DEFAULT_MODEL_PATH = MODELS_DIR / MODEL_FILE
 METRICS_NAME = "metrics.json"
+MODEL_DIR_ENV = "ANNOTATOR_MODEL_DIR"
+DEFAULT_NAME = "BABE linear bias classifier"
+
+
+def default_model_path() -> Path:
+    """``$ANNOTATOR_MODEL_DIR/bias_model.skops`` when that variable is set (a newsroom's own model folder,
+    e.g. from ``annotator train --feedback DB --out DIR``), else the bundled ``models/bias_model.skops``."""
+    folder = os.environ.get(MODEL_DIR_ENV, "").strip()
+    return Path(folder).expanduser() / MODEL_FILE if folder else DEFAULT_MODEL_PATH
+
 
 # Every type the model file may contain. Anything else in a file makes loading fail (never trusted=True).
 TRUSTED_TYPES = [
+    "annotator.features.AuxStackedLogisticRegression",
     "annotator.features.LexiconCounts",
     "annotator.features.MarkedWordRates",
     "annotator.features.QuoteFeatures",
@@ -89,6 +111,230 @@ def _display(token: str) -> str:
 _APOS = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
 
+class _WordTfidf:
+    """scikit-learn's word n-gram TfidfVectorizer.transform for the plain configuration, as COO triples.
+
+    Same tokens, n-grams, sublinear tf, idf and l2 norm as the vectorizer (the tests compare it with
+    ``pipeline.predict_proba`` on the whole corpus); skips building an intermediate sparse matrix.
+    """
+
+    @staticmethod
+    def supports(tr) -> bool:
+        lo, hi = tr.ngram_range
+        return (
+            tr.analyzer == "word"
+            and tr.input == "content"
+            and tr.tokenizer is None
+            and tr.preprocessor is None
+            and tr.stop_words is None
+            and tr.strip_accents is None
+            and not tr.binary
+            and tr.use_idf
+            and tr.norm == "l2"
+            and 1 <= lo <= hi <= 3
+        )
+
+    @staticmethod
+    def transform(tr, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        lo, hi = tr.ngram_range
+        get = tr.vocabulary_.get
+        find = re.compile(tr.token_pattern).findall
+        lower = tr.lowercase
+        n = len(texts)
+        cols: list[int] = []
+        per_row: list[int] = []
+        for text in texts:
+            toks = find(text.lower() if lower else text)
+            grams = list(toks) if lo == 1 else []
+            if hi >= 2 and lo <= 2:
+                grams += [a + " " + b for a, b in pairwise(toks)]
+            if hi >= 3:
+                grams += [" ".join(t) for t in zip(toks, toks[1:], toks[2:], strict=False)]
+            ids = [j for j in map(get, grams) if j is not None]
+            cols += ids
+            per_row.append(len(ids))
+        rows = np.repeat(np.arange(n, dtype=np.int64), per_row)
+        key, tf = np.unique(rows * len(tr.idf_) + np.asarray(cols, dtype=np.int64), return_counts=True)
+        rows, cols_arr = key // len(tr.idf_), key % len(tr.idf_)
+        tf = tf.astype(np.float64)
+        if tr.sublinear_tf:
+            tf = np.log(tf) + 1.0
+        val = tf * tr.idf_[cols_arr]
+        norms = np.sqrt(np.bincount(rows, weights=val * val, minlength=n))
+        norms[norms == 0] = 1.0
+        return rows, cols_arr, val / norms[rows]
+
+
+class _GramIndex:
+    """Exact vectorised lookup of a char_wb vectorizer's n-grams for a batch of whitespace tokens.
+
+    Every character of the vocabulary gets a small code (1..A; A+1 for any other character); an n-gram
+    of at most ``hi`` characters packs into one int64 key (``bits`` per character, no collisions), and
+    the vocabulary's keys sit in an open-addressing hash table (linear probing), so a batch's n-grams
+    are looked up with a few numpy gathers: no per-n-gram Python work. Produces the same n-grams as
+    scikit-learn's ``_char_wb_ngrams``.
+    """
+
+    _MULT = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
+
+    def __init__(self, vectorizer):
+        lo, hi = vectorizer.ngram_range
+        vocab = vectorizer.vocabulary_
+        grams = list(vocab)
+        lens = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
+        codes = _codepoints("".join(grams))
+        present = np.flatnonzero(np.bincount(codes)) if codes.size else np.zeros(0, dtype=np.int64)
+        self.lo, self.hi = int(lo), int(hi)
+        self.bits = 63 // max(self.hi, 1)
+        self.vocab = None
+        self._cache: dict[str, np.ndarray] = {}  # token -> its n-grams' vocabulary ids (int32)
+        if present.size + 2 >= (1 << self.bits) or (lens.size and (lens.max() > self.hi or lens.min() < 1)):
+            self.vocab = vocab  # cannot pack into 64-bit keys (very long n-grams): look up in Python
+            return
+        # code point -> character code; the last slot (and anything beyond) is "not in the vocabulary"
+        self.lut = np.full(int(present[-1]) + 2 if present.size else 1, present.size + 1, dtype=np.int64)
+        self.lut[present] = np.arange(1, present.size + 1)
+        keys = self._keys(self._map(codes), np.cumsum(lens) - lens, lens)
+        ids = np.fromiter(vocab.values(), dtype=np.int64, count=len(grams))
+        self._build(keys, ids)
+
+    def _build(self, keys: np.ndarray, ids: np.ndarray) -> None:
+        n = keys.size
+        tbits = max(4, int(np.ceil(np.log2(max(4 * n, 16)))))  # load factor <= 1/4
+        self.mask = (1 << tbits) - 1
+        self.shift = np.uint64(64 - tbits)
+        self.table_keys = np.full(1 << tbits, -1, dtype=np.int64)  # keys are > 0; -1 marks an empty slot
+        self.table_ids = np.zeros(1 << tbits, dtype=np.int64)
+        home = self._home(keys)
+        claim = np.zeros(1 << tbits, dtype=np.int64)
+        pending = np.arange(n)
+        probe = 0
+        while pending.size:  # round p places keys at home + p; of several keys wanting a free slot, one wins
+            slot = (home[pending] + probe) & self.mask
+            free = self.table_keys[slot] == -1
+            cand, cslot = pending[free], slot[free]
+            claim[cslot] = cand
+            won = claim[cslot] == cand
+            self.table_keys[cslot[won]] = keys[cand[won]]
+            self.table_ids[cslot[won]] = ids[cand[won]]
+            placed = np.zeros(n, dtype=bool)
+            placed[cand[won]] = True
+            pending = pending[~placed[pending]]
+            probe += 1
+        self.max_probe = probe
+
+    def _home(self, keys: np.ndarray) -> np.ndarray:
+        return ((keys.astype(np.uint64) * self._MULT) >> self.shift).astype(np.int64)
+
+    def _find(self, keys: np.ndarray) -> np.ndarray:
+        """Vocabulary id of each key, -1 if absent."""
+        out = np.full(keys.size, -1, dtype=np.int64)
+        active = np.arange(keys.size)
+        home = self._home(keys)
+        for p in range(self.max_probe):
+            slot = (home + p) & self.mask
+            found = self.table_keys[slot]
+            hit = found == keys[active]
+            out[active[hit]] = self.table_ids[slot[hit]]
+            more = (found != -1) & ~hit
+            if not more.any():
+                break
+            active, home = active[more], home[more]
+        return out
+
+    def _map(self, codes: np.ndarray) -> np.ndarray:
+        return self.lut[np.minimum(codes, self.lut.size - 1)]
+
+    def _keys(self, mapped: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        key = np.zeros(starts.size, dtype=np.int64)
+        for i in range(int(lens.max()) if lens.size else 0):
+            m = lens > i
+            key[m] |= mapped[starts[m] + i] << (self.bits * i)
+        return key
+
+    CACHE_SIZE = 100_000
+
+    def lookup(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(token index, vocabulary id) for every in-vocabulary n-gram of every token, repeats kept,
+        sorted by token index. Each token's ids are cached (bounded), so an article scored again, or
+        text sharing most of its words with earlier calls, only analyses its new tokens."""
+        cache = self._cache
+        got = list(map(cache.get, words))
+        miss = [i for i, ids in enumerate(got) if ids is None]
+        if miss:
+            new = [words[i] for i in miss]
+            tok, vid = self._lookup_slow(new) if self.vocab is not None else self._lookup_new(new)
+            bounds = np.searchsorted(tok, np.arange(len(new) + 1)).tolist()
+            vid = vid.astype(np.int32)
+            if len(cache) + len(new) > self.CACHE_SIZE:
+                cache.clear()
+            for j, i in enumerate(miss):
+                got[i] = cache[new[j]] = vid[bounds[j] : bounds[j + 1]].copy()
+        lens = np.fromiter(map(len, got), dtype=np.int64, count=len(got))
+        tok = np.repeat(np.arange(len(words), dtype=np.int64), lens)
+        return tok, np.concatenate(got).astype(np.int64) if got else np.zeros(0, dtype=np.int64)
+
+    def _lookup_new(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        lens = np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 2
+        mapped = self._map(_codepoints(" " + "  ".join(words) + " "))
+        starts = np.cumsum(lens) - lens
+        tok_parts, key_parts = [], []
+        index = np.arange(len(words), dtype=np.int64)
+        short = lens < self.lo  # a token shorter than the smallest n counts once, whole
+        if short.any():
+            tok_parts.append(index[short])
+            key_parts.append(self._keys(mapped, starts[short], lens[short]))
+        for k in range(self.lo, self.hi + 1):
+            m = lens >= k
+            if not m.any():
+                break
+            c = lens[m] - k + 1
+            first = np.cumsum(c) - c
+            pos = np.arange(int(first[-1] + c[-1]), dtype=np.int64) + np.repeat(starts[m] - first, c)
+            key = mapped[pos]
+            for i in range(1, k):
+                key = key | (mapped[pos + i] << (self.bits * i))
+            tok_parts.append(np.repeat(index[m], c))
+            key_parts.append(key)
+        tok = np.concatenate(tok_parts)
+        vid = self._find(np.concatenate(key_parts))
+        hit = vid >= 0
+        tok, vid = tok[hit], vid[hit]
+        order = np.argsort(tok, kind="stable")
+        return tok[order], vid[order]
+
+    def _lookup_slow(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Same result as :meth:`_lookup_new`, in Python (when n-grams are too long to pack)."""
+        toks: list[int] = []
+        ids: list[int] = []
+        for i, w in enumerate(words):
+            padded = " " + w + " "
+            for k in range(self.lo, self.hi + 1):  # as sklearn's _char_wb_ngrams
+                grams = [padded] if k >= len(padded) else [padded[o : o + k] for o in range(len(padded) - k + 1)]
+                found = [j for j in map(self.vocab.get, grams) if j is not None]
+                ids += found
+                toks += [i] * len(found)
+                if k >= len(padded):
+                    break
+        return np.asarray(toks, dtype=np.int64), np.asarray(ids, dtype=np.int64)
+
+
+@contextmanager
+def _no_gc():
+    """Pause the cyclic garbage collector (loading creates many objects and no reference cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+
+
 class BiasModel:
     """A loaded sentence bias classifier. Use :meth:`load`; then :meth:`score` batches of sentences."""
 
@@ -102,10 +348,14 @@ class BiasModel:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> BiasModel:
-        path = Path(path) if path is not None else DEFAULT_MODEL_PATH
+        """Load ``path`` (default: :func:`default_model_path`), verified against metrics.json beside it."""
+        path = Path(path) if path is not None else default_model_path()
         name = str(path)
         if not path.is_file():
-            raise ModelError(f"model file {name} not found; {_REBUILD}")
+            hint = ""
+            if os.environ.get(MODEL_DIR_ENV, "").strip() and path == default_model_path():
+                hint = f" ({MODEL_DIR_ENV} is set to {os.environ[MODEL_DIR_ENV]})"
+            raise ModelError(f"model file {name} not found{hint}; {_REBUILD}")
         metrics_path = path.parent / METRICS_NAME
         try:
             metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
@@ -130,13 +380,15 @@ class BiasModel:
             unexpected = sorted(untrusted - set(TRUSTED_TYPES))
             if unexpected:
                 raise ModelError(f"model file {name} contains unexpected types {unexpected}; {_REBUILD}")
-            pipeline = sio.load(path, trusted=sorted(untrusted))
+            with _no_gc():  # building ~10^5 small objects: the cyclic GC would rescan them again and again
+                pipeline = sio.load(path, trusted=sorted(untrusted))
         except ModelError:
             raise
         except Exception as exc:
             raise ModelError(f"model file {name} cannot be read ({type(exc).__name__}: {exc}); {_REBUILD}") from None
         info = {
             "model_id": actual[:12],
+            "name": str(record.get("name") or DEFAULT_NAME),
             "path": name,
             "sha256": actual,
             "trained_at": record.get("trained_at"),
@@ -146,7 +398,8 @@ class BiasModel:
         headline = metrics.get("headline", {})
         info.update({k: v for k, v in headline.items() if k not in info})
         try:
-            return cls(pipeline, info, path)
+            with _no_gc():
+                return cls(pipeline, info, path)
         except Exception as exc:
             raise ModelError(
                 f"model file {name} does not hold the expected pipeline ({type(exc).__name__}: {exc}); {_REBUILD}"
@@ -183,10 +436,11 @@ class BiasModel:
                 part = {"name": name, "tr": tr, "coef": coef[offset : offset + width] * w}
                 if name == "word":
                     part["names"] = np.asarray(tr.get_feature_names_out(), dtype=object)
+                    part["fast"] = _WordTfidf.supports(tr)
                 if name == "char":
                     part["idf"] = np.asarray(tr.idf_, dtype=np.float64)
-                    part["coef_idf_list"] = (part["coef"] * part["idf"]).tolist()
-                    part["cache"] = {}
+                    part["coef_idf"] = part["coef"] * part["idf"]
+                    part["grams"] = _GramIndex(tr)
             self._parts.append(part)
             offset += width
         if offset != coef.size:
@@ -215,13 +469,29 @@ class BiasModel:
                         "vocab": uni,
                         "multi": {k: tuple(v) for k, v in multi.items()},
                         "stem": bool(getattr(sub, "stem", False)),
-                    "table": getattr(sub, "stem_table_", None) or {},
+                        "table": getattr(sub, "stem_table_", None) or {},
                         "binary": bool(sub.vectorizer_.binary),
                         "n_terms": len(terms),
                     }
                 )
             part["has_blocks"] = bool(part["terms"])
         self._n_block_terms = sum(bk["n_terms"] for bk in self._blocks)
+        # merged lookups with global term ids: word -> ids of the (unstemmed) terms it is; first word ->
+        # (multi-word term, id); and per stemmed block (stem table, stem -> id)
+        uni_ids: dict[str, list[int]] = {}
+        multi_ids: dict[str, list] = {}
+        self._stem_blocks = []
+        for blk in self._blocks:
+            off = blk["offset"]
+            if blk["stem"]:
+                self._stem_blocks.append((blk["table"], {t: off + i for t, i in blk["vocab"].items()}))
+            else:
+                for t, i in blk["vocab"].items():
+                    uni_ids.setdefault(t, []).append(off + i)
+            for first, seqs in blk["multi"].items():
+                multi_ids.setdefault(first, []).extend((words, off + i) for words, i in seqs)
+        self._uni_ids = {t: tuple(v) for t, v in uni_ids.items()}
+        self._multi_ids = {t: tuple(v) for t, v in multi_ids.items()}
 
     # ------------------------------------------------------------------------------------ scoring
 
@@ -247,24 +517,33 @@ class BiasModel:
         return [(float(p), t) for p, t in zip(probs, tops, strict=True)]
 
     def _top_terms(self, n: int, raw, k: int) -> list[tuple[tuple[str, float], ...]]:
-        """Sum contributions per (sentence, term) and pick each sentence's top k, vectorised."""
-        rows, names, vals = raw
+        """Sum contributions per (sentence, term) and pick each sentence's top k, vectorised.
+
+        ``raw`` is a list of ``(rows, codes, values, table)``: contribution ``values[i]`` of sentence
+        ``rows[i]`` goes to the term ``table[codes[i]]``. Term names are interned once per distinct
+        (table, code), not once per contribution.
+        """
         out: list[tuple[tuple[str, float], ...]] = [()] * n
-        if k <= 0 or not rows:
+        if k <= 0 or not raw:
             return out
-        r = np.concatenate([np.asarray(x, dtype=np.int64) for x in rows])
-        v = np.concatenate([np.asarray(x, dtype=np.float64) for x in vals])
         ids: dict[str, int] = {}  # per call: no shared mutable state, so one model can serve threads
-        names_list: list[str] = []
-        nid = []
-        for arr in names:
-            for t in arr.tolist() if isinstance(arr, np.ndarray) else arr:
-                j = ids.get(t)
-                if j is None:
-                    j = ids[t] = len(names_list)
-                    names_list.append(t)
-                nid.append(j)
-        key = r * (1 << 32) + np.asarray(nid, dtype=np.int64)
+        intern = ids.setdefault
+        gids = []
+        for _, codes, _, table in raw:
+            codes = np.asarray(codes, dtype=np.int64)
+            if codes.size > 2 * len(table):  # small table (e.g. one label): intern it whole
+                used, inv = np.arange(len(table)), codes
+            else:
+                used, inv = np.unique(codes, return_inverse=True)
+            terms = table[used].tolist() if isinstance(table, np.ndarray) else [table[i] for i in used.tolist()]
+            mapped = np.asarray([intern(t, len(ids)) for t in terms], dtype=np.int64)
+            gids.append(mapped[inv.ravel()] if mapped.size else np.zeros(0, dtype=np.int64))
+        names_list = list(ids)
+        r = np.concatenate([np.asarray(x[0], dtype=np.int64) for x in raw])
+        v = np.concatenate([np.asarray(x[2], dtype=np.float64) for x in raw])
+        if not r.size:
+            return out
+        key = r * (1 << 32) + np.concatenate(gids)
         uniq, inv = np.unique(key, return_inverse=True)
         agg = np.bincount(inv.ravel(), weights=v, minlength=uniq.size)
         ur, un = uniq >> 32, uniq & ((1 << 32) - 1)
@@ -285,107 +564,72 @@ class BiasModel:
         group = np.concatenate([np.zeros(pi.size), np.ones(ni.size)])
         order = np.lexsort((np.arange(sel.size), group, ur[sel]))
         sel = sel[order]
-        acc: dict[int, list] = {}
-        for row, j, val in zip(ur[sel].tolist(), un[sel].tolist(), np.round(agg[sel], 4).tolist(), strict=True):
-            acc.setdefault(row, []).append((names_list[j], val))
-        for row, items in acc.items():
-            out[row] = tuple(items)
+        srow = ur[sel]
+        bounds = np.flatnonzero(np.r_[True, srow[1:] != srow[:-1], True])
+        items = list(zip(map(names_list.__getitem__, un[sel].tolist()), np.round(agg[sel], 4).tolist(), strict=True))
+        for a, b, row in zip(bounds[:-1].tolist(), bounds[1:].tolist(), srow[bounds[:-1]].tolist(), strict=True):
+            out[row] = tuple(items[a:b])
         return out
 
     def _forward(self, texts: list[str], explain: bool):
         n = len(texts)
         logits = np.full(n, self._intercept)
-        rows: list[np.ndarray] = []
-        names: list[np.ndarray] = []
-        vals: list[np.ndarray] = []
+        raw: list[tuple] = []
         for part in self._parts:
             kind = part["name"]
             if kind == "char":
-                lg, expl = self._char_part(part, texts, explain)
-                logits += lg
-                if explain:
-                    rows.append(expl[0]), names.append(expl[1]), vals.append(expl[2])
+                logits += self._char_part(part, texts, raw if explain else None)
             elif kind == "dense":
-                self._dense_part(part, texts, logits, rows, names, vals, explain)
+                self._dense_part(part, texts, logits, raw if explain else None)
+            elif part.get("fast"):
+                rows, cols, vals = _WordTfidf.transform(part["tr"], texts)
+                contrib = vals * part["coef"][cols]
+                logits += np.bincount(rows, weights=contrib, minlength=n)
+                if explain:
+                    raw.append((rows, cols, contrib, part["names"]))
             else:
                 X = part["tr"].transform(texts)
                 logits += X @ part["coef"]
                 if explain:
                     C = X.multiply(part["coef"]).tocoo() if sp.issparse(X) else sp.coo_matrix(X * part["coef"])
-                    rows.append(C.row), names.append(part["names"][C.col]), vals.append(C.data)
-        if not explain:
-            return logits, None
-        return logits, (rows, names, vals)
+                    raw.append((C.row, C.col, C.data, part["names"]))
+        return logits, (raw if explain else None)
 
-    # ----------------------------------------------------------------- character n-grams (cached)
+    # ----------------------------------------------------------------------- character n-grams
 
-    def _char_entry(self, part, w: str):
-        """(vocabulary ids of the token's n-grams, with repeats; sum of their coef*idf; display), cached."""
-        lo, hi = part["tr"].ngram_range
-        padded = " " + w + " "
-        L = len(padded)
-        grams: list[str] = []
-        for k in range(lo, hi + 1):  # as sklearn's _char_wb_ngrams
-            if k >= L:
-                grams.append(padded)
-                break
-            grams += [padded[o : o + k] for o in range(L - k + 1)]
-        ids = [j for j in map(part["tr"].vocabulary_.get, grams) if j is not None]
-        ci = part["coef_idf_list"]
-        entry = (ids, sum([ci[j] for j in ids]), _display(w))
-        cache = part["cache"]
-        if len(cache) > 300_000:
-            cache.clear()
-        cache[w] = entry
-        return entry
+    def _char_part(self, part, texts, raw) -> np.ndarray:
+        """char_wb TF-IDF logits, vectorised over the batch's distinct tokens (same values as the vectorizer).
 
-    def _char_part(self, part, texts, explain):
-        """char_wb TF-IDF built from cached per-token n-gram rows (same values as the vectorizer).
-
-        Each token is credited with sum(coef * idf) of its n-grams / the sentence norm, which is exact
-        when no n-gram repeats in the sentence; the small remainder from repeated n-grams (damped by
-        sublinear tf) is reported as one bracketed term so contributions still add up to the logit.
+        If ``raw`` is a list, explanations are appended to it: each token is credited with sum(coef * idf)
+        of its n-grams / the sentence norm, which is exact when no n-gram repeats in the sentence; the
+        small remainder from repeated n-grams (damped by sublinear tf) is reported as one bracketed term
+        so contributions still add up to the logit.
         """
         tr = part["tr"]
-        cache = part["cache"]
-        lower = tr.lowercase
-        local: dict[str, int] = {}
-        entries = []
-        rows: list[int] = []
-        cols: list[int] = []
-        for i, text in enumerate(texts):
-            if lower:
-                text = text.lower()
-            for w in _WS.sub(" ", text).split():
-                j = local.get(w)
-                if j is None:
-                    j = local[w] = len(entries)
-                    e = cache.get(w)
-                    entries.append(e if e is not None else self._char_entry(part, w))
-                rows.append(i)
-                cols.append(j)
         n = len(texts)
-        nv = len(part["idf"])
-        if not entries:
-            z = np.zeros(0)
-            return np.zeros(n), (z.astype(np.int64), np.zeros(0, dtype=object), z)
-        row_arr = np.asarray(rows, dtype=np.int64)
-        col_arr = np.asarray(cols, dtype=np.int64)
-        S = sp.csr_matrix(
-            (np.ones(row_arr.size), col_arr, np.searchsorted(row_arr, np.arange(n + 1))), shape=(n, len(entries))
-        )
-        lens = np.fromiter((len(e[0]) for e in entries), dtype=np.int64, count=len(entries))
-        indptr = np.concatenate([[0], np.cumsum(lens)])
-        total = int(indptr[-1])
+        local: dict[str, int] = {}
+        add = local.setdefault
+        cols: list[int] = []
+        per_row = []
+        for text in texts:
+            toks = (text.lower() if tr.lowercase else text).split()  # == sklearn's whitespace handling
+            cols += [add(w, len(local)) for w in toks]
+            per_row.append(len(toks))
+        if not local:
+            if raw is not None:
+                raw.append((np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), [""]))
+            return np.zeros(n)
+        words = list(local)
+        tok, vid = part["grams"].lookup(words)  # (token index, vocabulary id) per n-gram found, with repeats
+        nt, nv = len(words), len(part["idf"])
         # repeated n-grams of a token stay as duplicate entries; the sparse product sums them
         T = sp.csr_matrix(
-            (
-                np.ones(total),
-                np.fromiter(chain.from_iterable(e[0] for e in entries), dtype=np.int64, count=total),
-                indptr,
-            ),
-            shape=(len(entries), nv),
+            (np.ones(tok.size), vid, np.concatenate([[0], np.cumsum(np.bincount(tok, minlength=nt))])),
+            shape=(nt, nv),
         )
+        row_arr = np.repeat(np.arange(n, dtype=np.int64), per_row)
+        col_arr = np.asarray(cols, dtype=np.int64)
+        S = sp.csr_matrix((np.ones(col_arr.size), col_arr, np.concatenate([[0], np.cumsum(per_row)])), shape=(n, nt))
         counts = (S @ T).tocsr()
         r = np.repeat(np.arange(n), np.diff(counts.indptr))
         tf = counts.data
@@ -395,80 +639,111 @@ class BiasModel:
         norms = np.sqrt(np.bincount(r, weights=val * val, minlength=n))
         norms[norms == 0] = 1.0
         logits = np.bincount(r, weights=val * part["coef"][counts.indices], minlength=n) / norms
-        if not explain:
-            return logits, None
-        a = np.fromiter((e[1] for e in entries), dtype=np.float64, count=len(entries))
-        disp = np.array([e[2] for e in entries], dtype=object)
-        sr = row_arr
-        contrib = a[col_arr] / norms[sr]
-        rest = logits - np.bincount(sr, weights=contrib, minlength=n)
-        keep = (contrib != 0) & (disp[col_arr] != "")
-        rest += np.bincount(sr[~keep], weights=contrib[~keep], minlength=n)
+        if raw is None:
+            return logits
+        a = np.bincount(tok, weights=part["coef_idf"][vid], minlength=nt)
+        disp = [w.lower() if w.isalnum() else _display(w) for w in words]  # isalnum: nothing to strip
+        shown = np.fromiter((d != "" for d in disp), dtype=bool, count=nt)
+        contrib = a[col_arr] / norms[row_arr]
+        rest = logits - np.bincount(row_arr, weights=contrib, minlength=n)
+        keep = (contrib != 0) & shown[col_arr]
+        rest += np.bincount(row_arr[~keep], weights=contrib[~keep], minlength=n)
         nz = np.nonzero(np.abs(rest) > 1e-12)[0]
-        out_rows = np.concatenate([sr[keep], nz])
-        out_names = np.concatenate([disp[col_arr[keep]], np.full(nz.size, REPEATED_NGRAMS, dtype=object)])
-        out_vals = np.concatenate([contrib[keep], rest[nz]])
-        return logits, (out_rows, out_names, out_vals)
+        disp.append(REPEATED_NGRAMS)
+        raw.append(
+            (
+                np.concatenate([row_arr[keep], nz]),
+                np.concatenate([col_arr[keep], np.full(nz.size, nt, dtype=np.int64)]),
+                np.concatenate([contrib[keep], rest[nz]]),
+                disp,
+            )
+        )
+        return logits
 
     # --------------------------------------------------------------- lexicon-type blocks (cached)
 
     def _word_entry(self, tok: str):
         """Per normalised word: global ids of the block terms it is, and multi-word terms it may start."""
-        hits, multi, stemmed = [], [], []
-        for blk in self._blocks:
-            key = (blk["table"].get(tok) or snowball_stem(tok)) if blk["stem"] else tok
-            tid = blk["vocab"].get(key, -1)
-            if tid >= 0:
-                hits.append(blk["offset"] + tid)
-                if blk["stem"]:
-                    stemmed.append(blk["offset"] + tid)
-            multi.extend((words, blk["offset"] + mid) for words, mid in blk["multi"].get(tok, ()))
-        entry = (tuple(hits), tuple(multi), tuple(stemmed))
+        stemmed: tuple[int, ...] = ()
+        for table, vocab in self._stem_blocks:
+            gid = vocab.get(table.get(tok) or snowball_stem(tok))
+            if gid is not None:
+                stemmed += (gid,)
+        entry = (self._uni_ids.get(tok, ()) + stemmed, self._multi_ids.get(tok, ()), stemmed)
         if len(self._word_cache) > 300_000:
             self._word_cache.clear()
         self._word_cache[tok] = entry
         return entry
 
     def _match_blocks(self, texts):
-        """Per dense block: (n, terms) CSR of matched term counts, and (row, global id) -> surface word."""
-        ids: list[int] = []
-        per_row: list[int] = []
-        surface: dict = {}
-        cache = self._word_cache
-        get = cache.get
-        for i, text in enumerate(normalise(texts)):
-            toks = _WORD_RE.findall(text)
-            start = len(ids)
-            for pos, tok in enumerate(toks):
-                entry = get(tok)
-                if entry is None:
-                    entry = self._word_entry(tok)
-                if entry[0]:
-                    ids.extend(entry[0])
-                    for g in entry[2]:
-                        surface.setdefault((i, g), tok)
-                if entry[1]:
-                    for words, gid in entry[1]:
-                        if tuple(toks[pos : pos + len(words)]) == words:
-                            ids.append(gid)
-            per_row.append(len(ids) - start)
+        """Per dense block: matched (rows, terms, counts) and (row, term) -> surface word (stemmed blocks).
+
+        Tokens are looked up once per distinct word of the batch (cached per model); the per-position
+        expansion is done with numpy; only positions whose word can start a multi-word term are checked
+        in Python.
+        """
         n = len(texts)
-        rows = np.repeat(np.arange(n, dtype=np.int64), per_row)
+        local: dict[str, int] = {}
+        add = local.setdefault
+        cols: list[int] = []
+        flat: list[str] = []
+        per_row: list[int] = []
+        for text in normalise(texts):
+            toks = _WORD_RE.findall(text)
+            cols += [add(w, len(local)) for w in toks]
+            flat += toks
+            per_row.append(len(toks))
+        words = list(local)
+        get = self._word_cache.get
+        entries = [get(w) or self._word_entry(w) for w in words]
+        col_arr = np.asarray(cols, dtype=np.int64)
+        row_arr = np.repeat(np.arange(n, dtype=np.int64), per_row)
+        nh = np.fromiter((len(e[0]) for e in entries), dtype=np.int64, count=len(entries))
+        hit_ids = np.fromiter(chain.from_iterable(e[0] for e in entries), dtype=np.int64, count=int(nh.sum()))
+        c = nh[col_arr]
+        at = np.repeat(np.arange(col_arr.size, dtype=np.int64), c)  # position of each (position, term) hit
+        first = np.cumsum(c) - c
+        g = hit_ids[(np.cumsum(nh) - nh)[col_arr[at]] + np.arange(at.size, dtype=np.int64) - first[at]]
+        r = row_arr[at]
+        starters = [u for u, e in enumerate(entries) if e[1]]
+        if starters:
+            is_start = np.zeros(len(entries), dtype=bool)
+            is_start[starters] = True
+            ends = np.cumsum(per_row).tolist()
+            extra_r, extra_g = [], []
+            at_start = np.flatnonzero(is_start[col_arr])
+            for p, i in zip(at_start.tolist(), row_arr[at_start].tolist(), strict=True):
+                for seq, gid in entries[cols[p]][1]:
+                    q = p + len(seq)
+                    if q <= ends[i] and tuple(flat[p:q]) == seq:
+                        extra_r.append(i)
+                        extra_g.append(gid)
+            r = np.concatenate([r, np.asarray(extra_r, dtype=np.int64)])
+            g = np.concatenate([g, np.asarray(extra_g, dtype=np.int64)])
         total = max(self._n_block_terms, 1)
-        key, cnt = np.unique(rows * total + np.asarray(ids, dtype=np.int64), return_counts=True)
+        key, cnt = np.unique(r * total + g, return_counts=True)
         r_all, g_all = key // total, key % total
         out = []
         for blk in self._blocks:
             lo, hi = blk["offset"], blk["offset"] + blk["n_terms"]
             m = (g_all >= lo) & (g_all < hi)
-            r, t = r_all[m], g_all[m] - lo
-            c = np.ones(r.size) if blk["binary"] else cnt[m].astype(np.float64)
-            sb = {(i, g - lo): w for (i, g), w in surface.items() if lo <= g < hi} if blk["stem"] else {}
-            out.append((r, t, c, sb))
+            rb, tb = r_all[m], g_all[m] - lo
+            cb = np.ones(rb.size) if blk["binary"] else cnt[m].astype(np.float64)
+            surface = {}
+            if blk["stem"]:  # the first word of the sentence that gave each stem, to show it
+                hm = np.flatnonzero((g[: at.size] >= lo) & (g[: at.size] < hi))
+                _, idx = np.unique(r[hm] * total + g[hm], return_index=True)
+                hm = hm[idx]
+                surface = {
+                    (i, t - lo): words[w]
+                    for i, t, w in zip(r[hm].tolist(), g[hm].tolist(), col_arr[at[hm]].tolist(), strict=True)
+                }
+            out.append((rb, tb, cb, surface))
         return out
 
-    def _dense_part(self, part, texts, logits, rows, names, vals, explain):
+    def _dense_part(self, part, texts, logits, raw):
         """Lexicon-type blocks from matched (sentence, term, count) triples; same values as transform()."""
+        explain = raw is not None
         coef = part["coef"]
         off = 0
         n = len(texts)
@@ -483,11 +758,8 @@ class BiasModel:
                 if explain:
                     for j, fname in enumerate(sub.get_feature_names_out()):
                         nz = np.nonzero(contrib[:, j])[0]
-                        (
-                            rows.append(nz),
-                            names.append(np.full(nz.size, QUOTE_LABELS.get(fname, f"[{fname}]"), dtype=object)),
-                        )
-                        vals.append(contrib[nz, j])
+                        label = QUOTE_LABELS.get(fname, f"[{fname}]")
+                        raw.append((nz, np.zeros(nz.size, dtype=np.int64), contrib[nz, j], [label]))
                 continue
             r, t, cnt, surface = next(matched)
             F, W = _block_features(sub, n, r, t, cnt)
@@ -503,13 +775,12 @@ class BiasModel:
                 share[ok] += contrib[r[ok], j] * W[ok, j] / tot[r[ok]]
             keep = share != 0
             rr, tt = r[keep], t[keep]
-            shown = part["terms"][sub_name][tt]
             if getattr(sub, "stem", False):  # show the sentence's own word, not the stem
-                shown = np.array(
-                    [surface.get((i, j), w) for i, j, w in zip(rr.tolist(), tt.tolist(), shown, strict=True)],
-                    dtype=object,
-                )
-            rows.append(rr), names.append(shown), vals.append(share[keep])
+                terms = part["terms"][sub_name]
+                shown = [surface.get((i, j)) or terms[j] for i, j in zip(rr.tolist(), tt.tolist(), strict=True)]
+                raw.append((rr, np.arange(rr.size), share[keep], shown))
+            else:
+                raw.append((rr, tt, share[keep], part["terms"][sub_name]))
 
 
 def _row_max(n: int, r: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -584,4 +855,12 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x, -500, 500)))
 
 
-__all__ = ["DEFAULT_MODEL_PATH", "TRUSTED_TYPES", "BiasModel", "ModelError", "file_sha256"]
+__all__ = [
+    "DEFAULT_MODEL_PATH",
+    "MODEL_DIR_ENV",
+    "TRUSTED_TYPES",
+    "BiasModel",
+    "ModelError",
+    "default_model_path",
+    "file_sha256",
+]

@@ -22,7 +22,7 @@ from typing import ClassVar
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
@@ -102,7 +102,8 @@ class CompactCountVectorizer(CompactStateMixin, CountVectorizer):
 
 def normalise(texts: Iterable[str]) -> list[str]:
     """Lower-case view of each text with typographic apostrophes/hyphens mapped to ASCII (same length)."""
-    return [str(t).translate(_APOSTROPHES).lower() for t in texts]
+    # the mapping only touches non-ASCII characters: ASCII texts (most) skip the slow dict-based translate
+    return [(t if t.isascii() else t.translate(_APOSTROPHES)).lower() for t in map(str, texts)]
 
 
 def _term_tokens(term: str) -> tuple[str, ...]:
@@ -278,6 +279,8 @@ def snowball_stem(word: str) -> str:
     """English Snowball stem (nltk, no downloaded data needed), cached."""
     out = _STEM_CACHE.get(word)
     if out is None:
+        if word.isdigit():  # numbers have no suffix to strip (skips the slow stemmer for "2020", "1963")
+            return word
         global _STEMMER
         if _STEMMER is None:
             from nltk.stem.snowball import SnowballStemmer
@@ -322,7 +325,9 @@ class MarkedWordRates(CompactStateMixin, TransformerMixin, BaseEstimator):
     The marked words are training metadata (``fit(X, y, marked_words=...)``, routed with scikit-learn
     metadata routing), never needed at prediction time. ``fit_transform`` cross-fits (like
     ``TargetEncoder``): each training sentence's columns come from rates learned on the other folds,
-    so the final model does not learn to trust a feature that saw its own answer.
+    so the final model does not learn to trust a feature that saw its own answer. A sentence whose
+    ``marked_words`` entry is None (nobody marked its words, e.g. a reviewer's feedback) is scored but
+    not counted when learning the rates.
     """
 
     __metadata_request__fit: ClassVar[dict] = {"marked_words": True}
@@ -354,9 +359,12 @@ class MarkedWordRates(CompactStateMixin, TransformerMixin, BaseEstimator):
     def _tokens(self, X) -> list[set[str]]:
         return [set(self._words(t)) for t in normalise(X)]
 
-    def _marked(self, marked_words) -> list[set[str]]:
+    def _marked(self, marked_words) -> list[set[str] | None]:
+        """Marked tokens per sentence; None for a sentence nobody annotated (e.g. reviewer feedback)."""
         sets = marked_word_sets(marked_words)
-        return [{snowball_stem(w) for w in m} for m in sets] if self.stem else sets
+        if self.stem:
+            sets = [{snowball_stem(w) for w in m} for m in sets]
+        return [None if words is None else m for words, m in zip(marked_words, sets, strict=True)]
 
     def surface_forms(self, text: str) -> dict[str, str]:
         """term (stem) -> the first word of ``text`` that produced it, for showing explanations."""
@@ -365,10 +373,12 @@ class MarkedWordRates(CompactStateMixin, TransformerMixin, BaseEstimator):
             out.setdefault(*w)
         return out
 
-    def _learn(self, toks: Sequence[set[str]], marked: Sequence[set[str]]):
+    def _learn(self, toks: Sequence[set[str]], marked: Sequence[set[str] | None]):
         occ: dict[str, int] = {}
         mk: dict[str, int] = {}
         for ts, m in zip(toks, marked, strict=True):
+            if m is None:  # not annotated: says nothing about how often its words get marked
+                continue
             for w in ts:
                 occ[w] = occ.get(w, 0) + 1
                 if w in m:
@@ -453,6 +463,89 @@ class MarkedWordRates(CompactStateMixin, TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None):
         return np.array(["marked_rate_sum", "marked_high", "marked_rate_max"], dtype=object)
+
+
+class AuxStackedLogisticRegression(ClassifierMixin, BaseEstimator):
+    """Logistic regression helped by an auxiliary label, collapsed into one linear model.
+
+    An auxiliary logistic regression on the same features learns a related label that annotators gave
+    some training sentences (``aux``: 1, 0, or -1 for unknown; BABE's "expresses the writer's opinion").
+    Its logit, cross-fitted (each training row's value comes from a model that did not see the row),
+    becomes one more input of the main logistic regression. Both are linear in the features, so after
+    fitting the pair collapses exactly into ``coef_ = main_coef + c * aux_coef`` and
+    ``intercept_ = main_intercept + c * aux_intercept``: one linear model over the original features,
+    whose every weight can be shown as before. ``aux`` is training metadata (routed with scikit-learn
+    metadata routing), never needed at prediction time.
+    """
+
+    __metadata_request__fit: ClassVar[dict] = {"aux": True}
+
+    def __init__(
+        self,
+        C: float = 1.0,
+        aux_C: float = 1.0,
+        weight: float = 1.0,
+        cv: int = 5,
+        random_state: int = 0,
+        max_iter: int = 5000,
+    ):
+        self.C = C
+        self.aux_C = aux_C
+        self.weight = weight
+        self.cv = cv
+        self.random_state = random_state
+        self.max_iter = max_iter
+
+    def _lr(self, C: float):
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression(C=C, max_iter=self.max_iter, random_state=self.random_state)
+
+    def fit(self, X, y, aux=None):
+        from sklearn.model_selection import StratifiedKFold
+        from sklearn.utils.validation import check_X_y
+
+        X, y = check_X_y(X, y, accept_sparse="csr")
+        classes = np.unique(y)
+        if classes.size != 2:
+            raise ValueError("AuxStackedLogisticRegression is a binary classifier")
+        has = np.zeros(len(y), dtype=bool) if aux is None else np.asarray(aux, dtype=np.int64) >= 0
+        if aux is None or len(np.unique(np.asarray(aux, dtype=np.int64)[has])) < 2 or has.sum() < 2 * self.cv:
+            # nothing to stack on: a plain logistic regression
+            main = self._lr(self.C).fit(X, y)
+            self.classes_, self.coef_, self.intercept_ = main.classes_, main.coef_, main.intercept_
+            self.aux_weight_ = 0.0
+            self.n_features_in_ = X.shape[1]
+            return self
+        aux = np.asarray(aux, dtype=np.int64)
+        z = np.zeros(len(y))
+        folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
+        for tr, te in folds.split(np.zeros(len(y)), y):
+            lab = tr[has[tr]]
+            z[te] = self._lr(self.aux_C).fit(X[lab], aux[lab]).decision_function(X[te])
+        full = self._lr(self.aux_C).fit(X[has], aux[has])
+        scale = float(self.weight) / (float(z.std()) or 1.0)
+        column = (z * scale)[:, None]
+        Xz = sp.hstack([X, sp.csr_matrix(column)], format="csr") if sp.issparse(X) else np.hstack([X, column])
+        main = self._lr(self.C).fit(Xz, y)
+        c = float(main.coef_[0, -1]) * scale
+        self.classes_ = main.classes_
+        self.coef_ = main.coef_[:, :-1] + c * full.coef_
+        self.intercept_ = main.intercept_ + c * full.intercept_
+        self.aux_weight_ = c
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def decision_function(self, X):
+        check_is_fitted(self, "coef_")
+        return np.asarray(X @ self.coef_[0], dtype=np.float64).ravel() + float(self.intercept_[0])
+
+    def predict_proba(self, X):
+        p = 1.0 / (1.0 + np.exp(-np.clip(self.decision_function(X), -500, 500)))
+        return np.column_stack([1.0 - p, p])
+
+    def predict(self, X):
+        return self.classes_[(self.decision_function(X) > 0).astype(int)]
 
 
 # ---------------------------------------------------------------- loading word lists (training only)

@@ -1,8 +1,9 @@
 """Benchmark of the sentence bias classifier: load time, batch throughput, latency on one article.
 
 Run: ``python bench/bench_classifier.py [--model models/bias_model.skops] [--n 6000]``. One core
-(BLAS threads pinned to 1). Sentences come from ../shared/data (BABE SG2) when present, else from
-samples/ and a built-in list, repeated to the requested count.
+(BLAS threads pinned to 1). "Cold" is the first call on a freshly loaded model (nothing cached yet).
+Sentences come from ../shared/data (BABE SG2) when present, else from samples/ and a built-in list,
+repeated to the requested count.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def main() -> int:
     t = time.perf_counter()
     model = C.BiasModel.load(args.model)
     t_load = time.perf_counter() - t
-    path = Path(args.model) if args.model else C.DEFAULT_MODEL_PATH
+    path = Path(args.model) if args.model else C.default_model_path()
     print(f"model            {path} ({path.stat().st_size / 1e6:.2f} MB, id {model.info['model_id']})")
     print(f"import           {t_import * 1000:.0f} ms (annotator.classify + scikit-learn)")
     print(f"load             {t_load * 1000:.0f} ms (verify SHA-256 + skops load + prepare)")
@@ -86,7 +87,7 @@ def main() -> int:
             break
         article.append(s)
         size += len(s.encode("utf-8")) + 1
-    model2 = C.BiasModel.load(args.model)  # fresh token cache
+    model2 = C.BiasModel.load(args.model)  # fresh per-model word cache
     times = []
     for _ in range(20):
         t = time.perf_counter()

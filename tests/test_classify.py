@@ -170,3 +170,69 @@ def test_classify_concurrent_scoring_matches_serial(model):
     with ThreadPoolExecutor(4) as pool:
         parallel = list(pool.map(model.score, batches))
     assert parallel == serial
+
+
+def test_classify_info_has_human_readable_name(model):
+    assert model.info["name"] == "BABE linear bias classifier"
+
+
+def test_classify_model_dir_env_var_picks_the_model(model_copy, monkeypatch):
+    from annotator.classify import MODEL_DIR_ENV, default_model_path
+
+    monkeypatch.setenv(MODEL_DIR_ENV, str(model_copy.parent))
+    assert default_model_path() == model_copy
+    loaded = BiasModel.load()
+    assert loaded.info["path"] == str(model_copy)
+    monkeypatch.setenv(MODEL_DIR_ENV, str(model_copy.parent / "elsewhere"))
+    with pytest.raises(ModelError, match=r"elsewhere.*ANNOTATOR_MODEL_DIR is set.*annotator train"):
+        BiasModel.load()
+    monkeypatch.delenv(MODEL_DIR_ENV)
+    assert default_model_path() == DEFAULT_MODEL_PATH
+
+
+def _random_tokens(rng, n: int) -> list[str]:
+    alphabet = [*"abcdeTHE'’-.,\"“”0129", "é", "ß", "€", "\U0001f600", "\ud800", "İ", "\u0301"]
+    return ["".join(rng.choice(alphabet, size=rng.integers(1, 9))) for _ in range(n)]
+
+
+@pytest.mark.parametrize("ngram_range", [(2, 5), (1, 3), (4, 6), (3, 3)])
+def test_classify_char_gram_index_matches_sklearn_analyzer(ngram_range):
+    """The vectorised char_wb n-gram lookup finds exactly the vocabulary n-grams sklearn's analyzer makes."""
+    from collections import Counter
+
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from annotator.classify import _GramIndex
+
+    rng = np.random.default_rng(1)
+    train = [" ".join(_random_tokens(rng, 12)) for _ in range(300)]
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=ngram_range, lowercase=False, min_df=2).fit(train)
+    words = list(dict.fromkeys([*_random_tokens(rng, 2000), "a", "ab", "A" * 300]))
+    index = _GramIndex(vec)
+    slow = _GramIndex(vec)
+    slow.vocab = vec.vocabulary_  # the pure-Python fallback (for n-grams too long to pack into 64 bits)
+    analyzer = vec.build_analyzer()
+    cached = index.lookup(words[:100])  # the rest of the words are new to the cache
+    assert index.lookup(words[:100])[1].tolist() == cached[1].tolist()
+    for tok, vid in (index.lookup(words), slow.lookup(words)):
+        for i, w in enumerate(words):
+            want = Counter(j for j in map(vec.vocabulary_.get, analyzer(w)) if j is not None)
+            assert Counter(vid[tok == i].tolist()) == want, w
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (1, 3), (2, 3)])
+def test_classify_word_tfidf_fast_path_matches_vectorizer(ngram_range):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from annotator.classify import _WordTfidf
+
+    rng = np.random.default_rng(2)
+    words = ["the", "The", "radical", "mob", "said", "so-called", "émigrés", "it's", "a", "x", "2020"]
+    texts = [" ".join(rng.choice(words, size=rng.integers(0, 15))) for _ in range(300)]
+    vec = TfidfVectorizer(ngram_range=ngram_range, sublinear_tf=True).fit(texts)
+    assert _WordTfidf.supports(vec)
+    rows, cols, vals = _WordTfidf.transform(vec, texts)
+    import scipy.sparse as sp
+
+    got = sp.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(vec.vocabulary_))).toarray()
+    np.testing.assert_allclose(got, vec.transform(texts).toarray(), rtol=1e-12, atol=1e-15)

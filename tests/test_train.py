@@ -110,3 +110,141 @@ def test_train_ablation_configs_switch_features():
     first = cfgs["word tf-idf (1-2 grams)"]
     assert first["word"] and not first["char"] and not first["marked"]
     assert cfgs["all (shipped configuration)"] == T.DEFAULT_CONFIG
+
+
+# ------------------------------------------------------------------------- reviewer feedback (issue 5)
+
+
+def _decision(sentence: str, *, target: str = "sentence", score: float | None = 0.9, decision: str = "disagree"):
+    from annotator.feedback import Decision, text_hash
+
+    return Decision(
+        text_hash=text_hash(sentence),
+        target=target,
+        start=0,
+        end=len(sentence),
+        decision=decision,
+        detector="" if target == "sentence" else "lexicon",
+        sentence=sentence,
+        score=score if target == "sentence" else None,
+    )
+
+
+NEW_BIASED = "The senator's disgraceful lies betrayed every voter who trusted him."
+NEW_NEUTRAL = "The county board will publish the budget figures on Thursday."
+
+
+@pytest.fixture()
+def feedback_db(tmp_path, sg2):
+    """A reviewer-feedback database: one test-split sentence, two new sentences (seed 7 split)."""
+    from annotator.feedback import FeedbackStore
+
+    test_hashes = T.make_test_split(sg2, seed=7)
+    test_sentence = next(t for t, h in zip(sg2["text"], sg2["sha"], strict=True) if h in test_hashes)
+    store = FeedbackStore(tmp_path / "feedback.sqlite3")
+    store.record(_decision("  " + test_sentence + " "))  # in the test split (after stripping): must be dropped
+    store.record(_decision(NEW_BIASED, target="annotation", decision="agree"))  # -> biased
+    store.record(_decision(NEW_NEUTRAL, score=0.8, decision="disagree"))  # model said biased, reviewer no -> 0
+    return store.path, test_sentence
+
+
+@needs_data
+def test_train_feedback_excludes_test_split_and_reports_change(tmp_path, capsys, feedback_db):
+    db, _ = feedback_db
+    out = tmp_path / "newsroom"
+    argv = ["train", "--data-dir", str(DATA_DIR), "--out", str(out), "--subset", "300", "--seed", "7"]
+    assert T.main([*argv, "--feedback", str(db)]) == 0
+    printed = capsys.readouterr().out
+    assert "3 labelled sentences: 2 added" in printed and "1 dropped (in the test split)" in printed
+    assert "without feedback" in printed and "with feedback" in printed and "macro-F1" in printed
+    metrics = json.loads((out / "metrics.json").read_text())
+    fb = metrics["feedback"]
+    assert (fb["added"], fb["dropped_test_split"], fb["relabelled"]) == (2, 1, 0)
+    assert fb["n_train_without"] == 300 and fb["n_train_with"] == 302
+    for key in ("macro_f1", "brier"):
+        before, after = fb["without_feedback"][key], fb["with_feedback"][key]
+        assert 0.0 <= before <= 1.0 and 0.0 <= after <= 1.0
+        assert fb["change"][key] == pytest.approx(after - before, abs=2e-4)
+    assert metrics["headline"]["test_macro_f1"] == pytest.approx(fb["with_feedback"]["macro_f1"], abs=1e-4)
+    # the newsroom's folder holds a model that loads on its own (metrics.json beside it)
+    model = BiasModel.load(out / "bias_model.skops")
+    assert model.info["n_train"] == 302 and "feedback" in model.info["name"]
+    assert model.info["path"] == str(out / "bias_model.skops")
+
+
+@needs_data
+def test_train_merge_feedback_drops_test_relabels_train_adds_new(sg2):
+    test_hashes = T.make_test_split(sg2, seed=7)
+    train_df, test_df = T.split_frames(sg2, test_hashes)
+    row = train_df.iloc[5]
+    labelled = [
+        (test_df["text"].iloc[0] + "  ", 1),
+        (row["text"], 1 - int(row["y"])),
+        (NEW_BIASED, 1),
+        (NEW_NEUTRAL, 0),
+    ]
+    merged, counts = T.merge_feedback(train_df, test_hashes, labelled)
+    assert counts == {"added": 2, "relabelled": 1, "confirmed": 0, "dropped_test_split": 1}
+    assert not set(merged["sha"]) & test_hashes
+    assert len(merged) == len(train_df) + 2
+    assert merged.loc[merged["sha"] == row["sha"], "y"].tolist() == [1 - int(row["y"])]
+    new = merged[merged["text"].isin([NEW_BIASED, NEW_NEUTRAL])]
+    assert sorted(new["y"]) == [0, 1] and new["marked"].isna().all() and (new["opinion"] == -1).all()
+
+
+@pytest.mark.parametrize(
+    "content,expected",
+    [(None, "not found"), (b"this is not a sqlite database, just some bytes" * 100, "corrupt")],
+    ids=["missing", "corrupt"],
+)
+def test_train_feedback_bad_db_exits_2(tmp_path, capsys, content, expected):
+    db = tmp_path / "feedback.sqlite3"
+    if content is not None:
+        db.write_bytes(content)
+    rc = T.main(["train", "--out", str(tmp_path / "m"), "--feedback", str(db)])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert err.count("\n") == 1 and str(db) in err and expected in err
+    assert not (tmp_path / "m").exists()
+
+
+def test_train_feedback_option_only_on_train():
+    import argparse
+
+    p = argparse.ArgumentParser()
+    T.add_evaluate_arguments(p)
+    assert "--feedback" not in p.format_help()
+    p = argparse.ArgumentParser()
+    T.add_train_arguments(p)
+    assert p.parse_args(["--feedback", "x.db"]).feedback == "x.db"
+
+
+# ------------------------------------------------------------------------------ opinion-stacked model
+
+
+def test_train_aux_stacked_lr_collapses_to_one_linear_model():
+    from scipy.special import expit
+    from sklearn.linear_model import LogisticRegression
+
+    from annotator.features import AuxStackedLogisticRegression
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 6))
+    aux = (X[:, 0] + 0.3 * rng.normal(size=400) > 0).astype(int)
+    y = (X[:, 0] + X[:, 1] + 0.5 * rng.normal(size=400) > 0).astype(int)
+    aux[::3] = -1  # unknown for a third of the rows
+    clf = AuxStackedLogisticRegression(C=1.0, aux_C=1.0, random_state=0).fit(X, y, aux=aux)
+    assert clf.coef_.shape == (1, 6) and clf.aux_weight_ != 0.0
+    np.testing.assert_allclose(clf.predict_proba(X)[:, 1], expit(X @ clf.coef_[0] + clf.intercept_[0]))
+    assert set(clf.predict(X)) <= {0, 1}
+    plain = AuxStackedLogisticRegression(C=1.0, random_state=0).fit(X, y)  # no aux: a plain LR
+    ref = LogisticRegression(C=1.0, max_iter=5000, random_state=0).fit(X, y)
+    np.testing.assert_allclose(plain.coef_, ref.coef_)
+    assert plain.aux_weight_ == 0.0
+
+
+@needs_data
+def test_train_opinion_labels_parsed(sg2):
+    assert set(sg2["opinion"]) == {-1, 0, 1}
+    writer = sg2["label_opinion"].str.startswith("Expresses")
+    assert (sg2.loc[writer, "opinion"] == 1).all() and (sg2.loc[~writer, "opinion"] <= 0).all()
