@@ -144,3 +144,24 @@ def test_cli_compare_bad_input_one_line_error(args, message):
     assert result.returncode == 2
     err = result.stderr.decode()
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_tampered_model_is_a_one_line_error(tmp_path):
+    import os
+    import shutil
+
+    from tests.conftest import ROOT
+
+    shutil.copy(ROOT / "models" / "metrics.json", tmp_path / "metrics.json")
+    (tmp_path / "bias_model.skops").write_bytes(b"not a model")
+    result = subprocess.run(
+        [sys.executable, "-m", "annotator", "annotate", "-"],
+        input=b"The regime lied.",
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "ANNOTATOR_MODEL_DIR": str(tmp_path)},
+    )
+    err = result.stderr.decode()
+    assert result.returncode == 2
+    assert "bias_model.skops" in err and "annotator train" in err
+    assert len(err.strip().splitlines()) == 1
