@@ -14,7 +14,7 @@ import json
 from html import escape
 
 from annotator.compare import Comparison
-from annotator.export.html_writer import _SCRIPT_RE, REPORT_CSS, _csp_hash, _plotly_js
+from annotator.export.html_writer import REPORT_CSS, _plotly_js, charts_section, render_page
 from annotator.ui.article import ARTICLE_CSS, article_html, legend_html
 from annotator.ui.palette import category_styles, style_for
 from annotator.ui.tables import pair_rows, profile_rows, side_labels
@@ -103,13 +103,7 @@ def _pairs_html(cmp: Comparison) -> str:
 def _charts_html(cmp: Comparison) -> tuple[str, list[str]]:
     from annotator.charts import compare_figures
 
-    blocks, scripts = [], []
-    config = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
-    for key, fig in compare_figures(cmp).items():
-        html = fig.to_html(full_html=False, include_plotlyjs=False, config=config, div_id=f"chart-{key}")
-        scripts += _SCRIPT_RE.findall(html)
-        blocks.append(f'<div class="card">{_SCRIPT_RE.sub("", html)}</div>')
-    return '<div class="charts">' + "".join(blocks) + "</div>", scripts
+    return charts_section(compare_figures(cmp))
 
 
 def _articles_html(cmp: Comparison, colours: tuple[str, str]) -> str:
@@ -148,13 +142,6 @@ def to_compare_html(
         charts_html, figure_scripts = _charts_html(cmp)
         scripts = [_plotly_js(), *figure_scripts]
         charts = f"<h2>Charts</h2>{charts_html}"
-    script_src = " ".join(_csp_hash(x) for x in scripts) if scripts else "'none'"
-    csp = (
-        f"default-src 'none'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
-        f"script-src {script_src}; base-uri 'none'; form-action 'none'"
-    )
-    plotly_tag = f'<script type="text/javascript">{scripts[0]}</script>' if scripts else ""
-    figure_tags = "".join(f'<script type="text/javascript">{x}</script>' for x in scripts[1:])
     words = f"{cmp.profile_a.summary.words:,} and {cmp.profile_b.summary.words:,} words"
     body = f"""<main>
 <p class="kicker">Framing comparison</p>
@@ -177,24 +164,14 @@ term).</p>
 {_articles_html(cmp, SIDE_COLOURS)}
 <footer>{escape(footer_text(cmp, generated))}</footer>
 </main>"""
-    page = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{escape(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="framing annotator {escape(str(cmp.a.meta.get("annotator_version", "")))}">
-<title>Framing comparison: {escape(title)}</title>
-<style>{ARTICLE_CSS}{REPORT_CSS}{COMPARE_CSS}</style>
-{plotly_tag}
-</head>
-<body>
-{body}
-{figure_tags}
-</body>
-</html>
-"""
-    return page.encode("utf-8")
+    return render_page(
+        kind="Framing comparison",
+        title=title,
+        body=body,
+        css=ARTICLE_CSS + REPORT_CSS + COMPARE_CSS,
+        scripts=scripts,
+        version=str(cmp.a.meta.get("annotator_version", "")),
+    )
 
 
 def to_compare_json(cmp: Comparison) -> bytes:

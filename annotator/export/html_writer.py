@@ -80,17 +80,54 @@ def _model_metric(doc: Document) -> str:
     return _metric(value, "classifier test macro-F1", f"model {model.get('model_id', 'unknown')}")
 
 
-def _charts_html(doc: Document) -> tuple[str, list[str]]:
-    from annotator.charts import all_figures
-
+def charts_section(figures: dict) -> tuple[str, list[str]]:
+    """Chart cards (HTML without scripts) and the scripts that draw them, to run at the end of the page."""
     blocks, scripts = [], []
     config = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
-    for key, fig in all_figures(doc).items():
+    for key, fig in figures.items():
         html = fig.to_html(full_html=False, include_plotlyjs=False, config=config, div_id=f"chart-{key}")
         # Scripts run at the end of the page, once the grid has its final size (else plots overflow).
         scripts += _SCRIPT_RE.findall(html)
         blocks.append(f'<div class="card">{_SCRIPT_RE.sub("", html)}</div>')
     return '<div class="charts">' + "".join(blocks) + "</div>", scripts
+
+
+def _charts_html(doc: Document) -> tuple[str, list[str]]:
+    from annotator.charts import all_figures
+
+    return charts_section(all_figures(doc))
+
+
+def render_page(*, kind: str, title: str, body: str, css: str, scripts: list[str], version: str) -> bytes:
+    """A complete, self-contained report page. ``scripts``: plotly.js first, then the figure scripts.
+
+    A Content-Security-Policy allows exactly these inline scripts (by hash) and nothing from outside.
+    """
+    script_src = " ".join(_csp_hash(x) for x in scripts) if scripts else "'none'"
+    csp = (
+        f"default-src 'none'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
+        f"script-src {script_src}; base-uri 'none'; form-action 'none'"
+    )
+    plotly_tag = f'<script type="text/javascript">{scripts[0]}</script>' if scripts else ""
+    figure_tags = "".join(f'<script type="text/javascript">{x}</script>' for x in scripts[1:])
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{escape(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="framing annotator {escape(version)}">
+<title>{escape(kind)}: {escape(title)}</title>
+<style>{css}</style>
+{plotly_tag}
+</head>
+<body>
+{body}
+{figure_tags}
+</body>
+</html>
+"""
+    return page.encode("utf-8")
 
 
 def _flags_table(doc: Document) -> str:
@@ -191,13 +228,6 @@ def to_html(
         if any(x.bias is not None for x in doc.sentences)
         else ""
     )
-    script_src = " ".join(_csp_hash(x) for x in scripts) if scripts else "'none'"
-    csp = (
-        f"default-src 'none'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
-        f"script-src {script_src}; base-uri 'none'; form-action 'none'"
-    )
-    plotly_tag = f'<script type="text/javascript">{scripts[0]}</script>' if scripts else ""
-    figure_tags = "".join(f'<script type="text/javascript">{x}</script>' for x in scripts[1:])
     body = f"""<main>
 <p class="kicker">Framing report</p>
 <h1>{escape(title)}</h1>
@@ -218,21 +248,11 @@ are struck through, the neutral wording is highlighted. Words inside direct quot
 {_sentences_table(doc)}
 <footer>{escape(footer_text(doc, generated))}</footer>
 </main>"""
-    page = f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{escape(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="framing annotator {escape(str(doc.meta.get("annotator_version", "")))}">
-<title>Framing report: {escape(title)}</title>
-<style>{ARTICLE_CSS}{REWRITE_CSS}{REPORT_CSS}</style>
-{plotly_tag}
-</head>
-<body>
-{body}
-{figure_tags}
-</body>
-</html>
-"""
-    return page.encode("utf-8")
+    return render_page(
+        kind="Framing report",
+        title=title,
+        body=body,
+        css=ARTICLE_CSS + REWRITE_CSS + REPORT_CSS,
+        scripts=scripts,
+        version=str(doc.meta.get("annotator_version", "")),
+    )
