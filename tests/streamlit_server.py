@@ -80,3 +80,16 @@ def streamlit_server(timeout: float = 60.0, env: dict[str, str] | None = None) -
 def launch_chromium(playwright: Playwright) -> Browser:
     """Debian's Chromium, headless, with the network-quiet flags (never a downloaded browser)."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+
+
+def annotate_in_page(page, text: str) -> None:
+    """Paste ``text`` into the app's text box, press Annotate and wait until the whole article is rendered."""
+    box = page.get_by_role("textbox", name="Article text")
+    box.wait_for(timeout=30_000)
+    box.fill(text)
+    page.get_by_role("button", name="Annotate").click()
+    page.wait_for_function(
+        "(n) => { const a = document.querySelector('.fa-article'); return a && a.textContent.length === n; }",
+        arg=len(text),
+        timeout=30_000,
+    )

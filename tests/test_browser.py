@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import CORPUS, ROOT
-from tests.streamlit_server import CHROMIUM, launch_chromium, streamlit_server
+from tests.streamlit_server import CHROMIUM, annotate_in_page, launch_chromium, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -40,25 +40,13 @@ def _tooltip_shown(mark) -> bool:
     return mark.evaluate("el => getComputedStyle(el, '::after').display") == "block"
 
 
-def _annotate(page, text: str) -> None:
-    box = page.get_by_role("textbox", name="Article text")
-    box.wait_for(timeout=30_000)
-    box.fill(text)
-    page.get_by_role("button", name="Annotate").click()
-    page.wait_for_function(
-        "(n) => { const a = document.querySelector('.fa-article'); return a && a.textContent.length === n; }",
-        arg=len(text),
-        timeout=30_000,
-    )
-
-
 def test_browser_annotate_highlight_tooltip_download(browser, server, tmp_path):
     page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(server)
     article_text = ARTICLE.read_text(encoding="utf-8")
-    _annotate(page, article_text)
+    annotate_in_page(page, article_text)
 
     article = page.locator(".fa-article")
     for term in ("coup d'etat", "Russophobia"):
@@ -88,7 +76,7 @@ def test_browser_annotate_highlight_tooltip_download(browser, server, tmp_path):
     page.set_viewport_size({"width": 1400, "height": 1000})
 
     # Injected markup is shown as text, never executed or rendered.
-    _annotate(page, XSS_LINE + article_text)
+    annotate_in_page(page, XSS_LINE + article_text)
     body = article.inner_text()
     assert "<script>alert(1)</script>" in body and "<img src=x onerror=alert(1)>" in body
     assert article.locator("img, script").count() == 0

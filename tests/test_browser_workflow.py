@@ -12,7 +12,7 @@ import pytest
 
 from annotator.feedback import FeedbackStore
 from tests.conftest import ROOT, SAMPLES
-from tests.streamlit_server import CHROMIUM, launch_chromium, streamlit_server
+from tests.streamlit_server import CHROMIUM, annotate_in_page, launch_chromium, streamlit_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -31,18 +31,6 @@ def browser():
         browser = launch_chromium(playwright)
         yield browser
         browser.close()
-
-
-def _annotate(page, text: str) -> None:
-    box = page.get_by_role("textbox", name="Article text")
-    box.wait_for(timeout=30_000)
-    box.fill(text)
-    page.get_by_role("button", name="Annotate").click()
-    page.wait_for_function(
-        "(n) => { const a = document.querySelector('.fa-article'); return a && a.textContent.length === n; }",
-        arg=len(text),
-        timeout=30_000,
-    )
 
 
 def _cell(grid, column: int, row: int) -> str:
@@ -176,7 +164,7 @@ def test_browser_feedback_survives_restart_and_is_exported(browser, tmp_path):
     with streamlit_server(env=env) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1400})
         page.goto(url)
-        _annotate(page, TEXT)
+        annotate_in_page(page, TEXT)
         _mark_first_flag(page)
         decisions = _wait_for_decision(db)
         page.close()
@@ -187,7 +175,7 @@ def test_browser_feedback_survives_restart_and_is_exported(browser, tmp_path):
     with streamlit_server(env=env) as url:  # a new server process: nothing in memory survives
         page = browser.new_page(viewport={"width": 1400, "height": 1400}, accept_downloads=True)
         page.goto(url)
-        _annotate(page, TEXT)
+        annotate_in_page(page, TEXT)
         page.get_by_role("tab", name="Flags").click()
         grid = page.get_by_test_id("stDataFrame").last
         grid.wait_for(timeout=15_000)
