@@ -51,6 +51,17 @@ def _empty(title: str, message: str, height: int = 220) -> go.Figure:
     return _layout(fig, title, height=height)
 
 
+def _threshold_line(fig: go.Figure) -> None:
+    """The dotted line at the classifier's 'reads as biased' threshold."""
+    fig.add_hline(
+        y=BIASED_THRESHOLD,
+        line={"dash": "dot", "color": "#CC6677", "width": 1},
+        annotation_text="reads as biased above this line",
+        annotation_position="top left",
+        annotation_font={"size": 11, "color": "#882255"},
+    )
+
+
 def _short(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return escape(text if len(text) <= limit else text[: limit - 1].rstrip() + "…")
@@ -114,13 +125,7 @@ def bias_along_article(doc: Document) -> go.Figure:
                 hovertemplate="Sentence %{x}: bias %{y:.2f}<br>%{customdata}<extra></extra>",
             )
         )
-    fig.add_hline(
-        y=BIASED_THRESHOLD,
-        line={"dash": "dot", "color": "#CC6677", "width": 1},
-        annotation_text="reads as biased above this line",
-        annotation_position="top left",
-        annotation_font={"size": 11, "color": "#882255"},
-    )
+    _threshold_line(fig)
     fig.update_xaxes(title_text="sentence number", rangemode="tozero")
     fig.update_yaxes(title_text="bias score", range=[0, 1.02])
     return _layout(fig, title, height=380, legend=_BOTTOM_LEGEND, margin=_LEGEND_MARGIN)
@@ -290,13 +295,7 @@ def compare_bias(cmp: Comparison) -> go.Figure:
                 hovertemplate="bias %{y:.2f}<extra>" + name + "</extra>",
             )
         )
-    fig.add_hline(
-        y=BIASED_THRESHOLD,
-        line={"dash": "dot", "color": "#CC6677", "width": 1},
-        annotation_text="reads as biased above this line",
-        annotation_position="top left",
-        annotation_font={"size": 11, "color": "#882255"},
-    )
+    _threshold_line(fig)
     fig.update_yaxes(title_text="bias score", range=[0, 1.02])
     return _layout(fig, title, height=380, showlegend=False)
 
