@@ -7,8 +7,9 @@ recorded in metrics.json beside it and only accepts the types listed in ``TRUSTE
 Scoring runs the pipeline's steps by hand so that every column's contribution (coefficient x feature
 value) can be attributed to a word of the sentence: word n-grams are their own terms, character n-grams
 are attributed to the whitespace token they come from, lexicon/valence/marked-word counts are split over
-the words that matched. Contributions plus the intercept add up exactly to the logit that gives the
-probability (which equals ``pipeline.predict_proba``).
+the words that matched, and the mean of static word vectors collapses to one weight per vocabulary word
+(``vectors @ coef``) times the word's share of the mean. Contributions plus the intercept add up exactly
+to the logit that gives the probability (which equals ``pipeline.predict_proba``).
 
 The scoring path is vectorised over the batch: each distinct token is analysed once per call, character
 n-grams are packed into integer keys and looked up in a hash table with numpy, and the top terms are
@@ -57,6 +58,7 @@ TRUSTED_TYPES = [
     "annotator.features.MarkedWordRates",
     "annotator.features.QuoteFeatures",
     "annotator.features.ValenceFeatures",
+    "annotator.features.WordVectorMean",
     "builtins.dict",
     "builtins.list",
     "builtins.tuple",
@@ -130,12 +132,15 @@ class _WordTfidf:
             and tr.strip_accents is None
             and not tr.binary
             and tr.use_idf
-            and tr.norm == "l2"
+            and tr.norm in ("l1", "l2")
             and 1 <= lo <= hi <= 3
         )
 
     @staticmethod
-    def transform(tr, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def transform(
+        tr, texts: list[str], tokens: list[list[str]] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``tokens``: the texts already split by the vectorizer's own token pattern and case (reused)."""
         lo, hi = tr.ngram_range
         get = tr.vocabulary_.get
         find = re.compile(tr.token_pattern).findall
@@ -143,8 +148,8 @@ class _WordTfidf:
         n = len(texts)
         cols: list[int] = []
         per_row: list[int] = []
-        for text in texts:
-            toks = find(text.lower() if lower else text)
+        for i, text in enumerate(texts):
+            toks = tokens[i] if tokens is not None else find(text.lower() if lower else text)
             grams = list(toks) if lo == 1 else []
             if hi >= 2 and lo <= 2:
                 grams += [a + " " + b for a, b in pairwise(toks)]
@@ -160,7 +165,10 @@ class _WordTfidf:
         if tr.sublinear_tf:
             tf = np.log(tf) + 1.0
         val = tf * tr.idf_[cols_arr]
-        norms = np.sqrt(np.bincount(rows, weights=val * val, minlength=n))
+        if tr.norm == "l1":  # values are positive
+            norms = np.bincount(rows, weights=val, minlength=n)
+        else:
+            norms = np.sqrt(np.bincount(rows, weights=val * val, minlength=n))
         norms[norms == 0] = 1.0
         return rows, cols_arr, val / norms[rows]
 
@@ -431,6 +439,20 @@ class BiasModel:
                     subs.append((sub_name, sub, k))
                 width = sum(k for *_, k in subs)
                 part = {"name": name, "tr": tr, "subs": subs, "coef": coef[offset : offset + width] * w / scale}
+            elif name == "embed":
+                # mean of word vectors -> linear model == one weight per vocabulary word: vectors @ coef
+                width = tr.vectors_.shape[1]
+                vec = tr.vectorizer_
+                part = {
+                    "name": name,
+                    "tr": vec,
+                    "coef": tr.vectors_.astype(np.float64) @ (coef[offset : offset + width] * w),
+                    "names": _vocabulary_names(vec.vocabulary_),
+                    "fast": _WordTfidf.supports(vec),
+                    "normalise": True,
+                    # the lexicon blocks' tokens (normalised text, WORD_PATTERN) can be reused as they are
+                    "shared_tokens": vec.token_pattern == WORD_PATTERN and not vec.lowercase,
+                }
             else:
                 width = len(tr.vocabulary_)
                 part = {"name": name, "tr": tr, "coef": coef[offset : offset + width] * w}
@@ -575,20 +597,33 @@ class BiasModel:
         n = len(texts)
         logits = np.full(n, self._intercept)
         raw: list[tuple] = []
+        shared: list = []
+
+        def tokens() -> list[list[str]]:
+            """Each text normalised and split into WORD_PATTERN words, computed once per call."""
+            if not shared:
+                shared.append([_WORD_RE.findall(t) for t in normalise(texts)])
+            return shared[0]
+
         for part in self._parts:
             kind = part["name"]
             if kind == "char":
                 logits += self._char_part(part, texts, raw if explain else None)
             elif kind == "dense":
-                self._dense_part(part, texts, logits, raw if explain else None)
+                self._dense_part(part, texts, logits, raw if explain else None, tokens)
             elif part.get("fast"):
-                rows, cols, vals = _WordTfidf.transform(part["tr"], texts)
+                if part.get("shared_tokens"):
+                    rows, cols, vals = _WordTfidf.transform(part["tr"], texts, tokens())
+                else:
+                    rows, cols, vals = _WordTfidf.transform(
+                        part["tr"], normalise(texts) if part.get("normalise") else texts
+                    )
                 contrib = vals * part["coef"][cols]
                 logits += np.bincount(rows, weights=contrib, minlength=n)
                 if explain:
                     raw.append((rows, cols, contrib, part["names"]))
             else:
-                X = part["tr"].transform(texts)
+                X = part["tr"].transform(normalise(texts) if part.get("normalise") else texts)
                 logits += X @ part["coef"]
                 if explain:
                     C = X.multiply(part["coef"]).tocoo() if sp.issparse(X) else sp.coo_matrix(X * part["coef"])
@@ -675,7 +710,7 @@ class BiasModel:
         self._word_cache[tok] = entry
         return entry
 
-    def _match_blocks(self, texts):
+    def _match_blocks(self, texts, tokens):
         """Per dense block: matched (rows, terms, counts) and (row, term) -> surface word (stemmed blocks).
 
         Tokens are looked up once per distinct word of the batch (cached per model); the per-position
@@ -688,8 +723,7 @@ class BiasModel:
         cols: list[int] = []
         flat: list[str] = []
         per_row: list[int] = []
-        for text in normalise(texts):
-            toks = _WORD_RE.findall(text)
+        for toks in tokens():
             cols += [add(w, len(local)) for w in toks]
             flat += toks
             per_row.append(len(toks))
@@ -741,13 +775,13 @@ class BiasModel:
             out.append((rb, tb, cb, surface))
         return out
 
-    def _dense_part(self, part, texts, logits, raw):
+    def _dense_part(self, part, texts, logits, raw, tokens):
         """Lexicon-type blocks from matched (sentence, term, count) triples; same values as transform()."""
         explain = raw is not None
         coef = part["coef"]
         off = 0
         n = len(texts)
-        matched = iter(self._match_blocks(texts)) if part["has_blocks"] else iter(())
+        matched = iter(self._match_blocks(texts, tokens)) if part["has_blocks"] else iter(())
         for sub_name, sub, k in part["subs"]:
             c = coef[off : off + k]
             off += k
@@ -781,6 +815,13 @@ class BiasModel:
                 raw.append((rr, np.arange(rr.size), share[keep], shown))
             else:
                 raw.append((rr, tt, share[keep], part["terms"][sub_name]))
+
+
+def _vocabulary_names(vocabulary: dict[str, int]) -> np.ndarray:
+    """Terms by column index (what get_feature_names_out gives, without sorting)."""
+    names = np.empty(len(vocabulary), dtype=object)
+    names[np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))] = list(vocabulary)
+    return names
 
 
 def _row_max(n: int, r: np.ndarray, v: np.ndarray) -> np.ndarray:

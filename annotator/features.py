@@ -465,17 +465,73 @@ class MarkedWordRates(CompactStateMixin, TransformerMixin, BaseEstimator):
         return np.array(["marked_rate_sum", "marked_high", "marked_rate_max"], dtype=object)
 
 
-class AuxStackedLogisticRegression(ClassifierMixin, BaseEstimator):
-    """Logistic regression helped by an auxiliary label, collapsed into one linear model.
+class WordVectorMean(TransformerMixin, BaseEstimator):
+    """The TF-IDF-weighted mean of static word vectors over a sentence's words: a dense (n, d) block.
 
-    An auxiliary logistic regression on the same features learns a related label that annotators gave
-    some training sentences (``aux``: 1, 0, or -1 for unknown; BABE's "expresses the writer's opinion").
-    Its logit, cross-fitted (each training row's value comes from a model that did not see the row),
-    becomes one more input of the main logistic regression. Both are linear in the features, so after
-    fitting the pair collapses exactly into ``coef_ = main_coef + c * aux_coef`` and
-    ``intercept_ = main_intercept + c * aux_intercept``: one linear model over the original features,
-    whose every weight can be shown as before. ``aux`` is training metadata (routed with scikit-learn
-    metadata routing), never needed at prediction time.
+    ``words`` and ``vectors`` (one row per word) come from :func:`load_word_vectors`: vectors distilled
+    from a sentence encoder, one word at a time (scripts/distill_word_vectors.py). ``fit`` learns the words'
+    idf on the training sentences (words never seen in training get the largest idf). The value is
+    ``X @ vectors`` where ``X`` holds the sentence's sublinear tf x idf weights normalised to sum to 1,
+    so a linear model on top gives every word an exact share of the score: its weight in ``X`` times
+    ``vectors @ coef``. Words outside the vocabulary are ignored.
+
+    Only the fitted state (``vectorizer_``, ``vectors_`` as float16) is saved; the ``words`` and
+    ``vectors`` parameters are not written to the model file a second time (they load as None).
+    """
+
+    def __init__(self, words: Sequence[str] | None = None, vectors: np.ndarray | None = None):
+        self.words = words
+        self.vectors = vectors
+
+    def fit(self, X, y=None):
+        if self.words is None or self.vectors is None:
+            raise ValueError("WordVectorMean needs `words` and `vectors` (see load_word_vectors)")
+        vectors = np.asarray(self.vectors)
+        if vectors.ndim != 2 or vectors.shape[0] != len(self.words):
+            raise ValueError(f"vectors of shape {vectors.shape} do not match {len(self.words)} words")
+        self.vectorizer_ = CompactTfidfVectorizer(
+            vocabulary={w: i for i, w in enumerate(self.words)},
+            token_pattern=WORD_PATTERN,
+            lowercase=False,
+            sublinear_tf=True,
+            norm="l1",
+            dtype=np.float64,
+        ).fit(normalise(X))
+        self.vectorizer_.vocabulary = None  # fitted: vocabulary_ holds it; not saved twice in the model file
+        self.vectors_ = vectors.astype(np.float16)
+        self.n_features_in_ = 1
+        return self
+
+    def weights(self, X) -> sp.csr_matrix:
+        """(n_sentences, n_words) share of each vocabulary word in each sentence (rows sum to 1 or 0)."""
+        check_is_fitted(self, "vectors_")
+        return self.vectorizer_.transform(normalise(X))
+
+    def transform(self, X):
+        return np.asarray(self.weights(X) @ self.vectors_.astype(np.float64))
+
+    def get_feature_names_out(self, input_features=None):
+        check_is_fitted(self, "vectors_")
+        return np.array([f"vec{i}" for i in range(self.vectors_.shape[1])], dtype=object)
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())
+        state["words"] = state["vectors"] = None  # the fitted copies are enough
+        return state
+
+
+class AuxStackedLogisticRegression(ClassifierMixin, BaseEstimator):
+    """Logistic regression helped by auxiliary labels, collapsed into one linear model.
+
+    For each auxiliary label that annotators or the data gave some training sentences (``aux``: one
+    column per label, values 1, 0, or -1 for unknown; e.g. BABE's "expresses the writer's opinion"), an
+    auxiliary logistic regression on the same features learns it. Its logit, cross-fitted (each training
+    row's value comes from a model that did not see the row) and scaled to standard deviation ``weight``,
+    becomes one more input of the main logistic regression. All are linear in the features, so after
+    fitting they collapse exactly into ``coef_ = main_coef + sum_k c_k * aux_coef_k`` (and the same for
+    the intercept): one linear model over the original features, whose every weight can be shown as
+    before. ``aux`` is training metadata (routed with scikit-learn metadata routing), never needed at
+    prediction time. A label with fewer than two classes among the known rows is skipped.
     """
 
     __metadata_request__fit: ClassVar[dict] = {"aux": True}
@@ -506,35 +562,56 @@ class AuxStackedLogisticRegression(ClassifierMixin, BaseEstimator):
         from sklearn.utils.validation import check_X_y
 
         X, y = check_X_y(X, y, accept_sparse="csr")
-        classes = np.unique(y)
-        if classes.size != 2:
+        if np.unique(y).size != 2:
             raise ValueError("AuxStackedLogisticRegression is a binary classifier")
-        has = np.zeros(len(y), dtype=bool) if aux is None else np.asarray(aux, dtype=np.int64) >= 0
-        if aux is None or len(np.unique(np.asarray(aux, dtype=np.int64)[has])) < 2 or has.sum() < 2 * self.cv:
-            # nothing to stack on: a plain logistic regression
+        labels = np.zeros((len(y), 0), dtype=np.int64) if aux is None else np.asarray(aux, dtype=np.int64)
+        if labels.ndim == 1:
+            labels = labels[:, None]
+        if labels.shape[0] != len(y):
+            raise ValueError(f"aux has {labels.shape[0]} rows for {len(y)} samples")
+        folds = list(StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state).split(np.zeros(len(y)), y))
+        columns, heads = [], []
+        for k in range(labels.shape[1]):
+            a = labels[:, k]
+            has = a >= 0
+            if np.unique(a[has]).size < 2 or has.sum() < 2 * self.cv:
+                continue  # nothing to learn from this label
+            z = np.zeros(len(y))
+            for tr, te in folds:
+                lab = tr[has[tr]]
+                z[te] = self._lr(self.aux_C).fit(X[lab], a[lab]).decision_function(X[te])
+            scale = float(self._weights(labels.shape[1])[k]) / (float(z.std()) or 1.0)
+            columns.append(z * scale)
+            heads.append((self._lr(self.aux_C).fit(X[has], a[has]), scale))
+        if not heads:  # a plain logistic regression
             main = self._lr(self.C).fit(X, y)
             self.classes_, self.coef_, self.intercept_ = main.classes_, main.coef_, main.intercept_
-            self.aux_weight_ = 0.0
+            self.aux_weights_ = np.zeros(0)
             self.n_features_in_ = X.shape[1]
             return self
-        aux = np.asarray(aux, dtype=np.int64)
-        z = np.zeros(len(y))
-        folds = StratifiedKFold(self.cv, shuffle=True, random_state=self.random_state)
-        for tr, te in folds.split(np.zeros(len(y)), y):
-            lab = tr[has[tr]]
-            z[te] = self._lr(self.aux_C).fit(X[lab], aux[lab]).decision_function(X[te])
-        full = self._lr(self.aux_C).fit(X[has], aux[has])
-        scale = float(self.weight) / (float(z.std()) or 1.0)
-        column = (z * scale)[:, None]
-        Xz = sp.hstack([X, sp.csr_matrix(column)], format="csr") if sp.issparse(X) else np.hstack([X, column])
+        Z = np.column_stack(columns)
+        Xz = sp.hstack([X, sp.csr_matrix(Z)], format="csr") if sp.issparse(X) else np.hstack([X, Z])
         main = self._lr(self.C).fit(Xz, y)
-        c = float(main.coef_[0, -1]) * scale
-        self.classes_ = main.classes_
-        self.coef_ = main.coef_[:, :-1] + c * full.coef_
-        self.intercept_ = main.intercept_ + c * full.intercept_
-        self.aux_weight_ = c
+        m = len(heads)
+        coef, intercept = main.coef_[:, :-m].copy(), main.intercept_.copy()
+        used = []
+        for j, (head, scale) in enumerate(heads):
+            c = float(main.coef_[0, X.shape[1] + j]) * scale
+            coef += c * head.coef_
+            intercept += c * head.intercept_
+            used.append(c)
+        self.classes_, self.coef_, self.intercept_ = main.classes_, coef, intercept
+        self.aux_weights_ = np.asarray(used)
         self.n_features_in_ = X.shape[1]
         return self
+
+    def _weights(self, k: int) -> list[float]:
+        if np.ndim(self.weight) == 0:
+            return [float(self.weight)] * k
+        w = [float(x) for x in self.weight]
+        if len(w) != k:
+            raise ValueError(f"{len(w)} weights for {k} auxiliary labels")
+        return w
 
     def decision_function(self, X):
         check_is_fitted(self, "coef_")
@@ -607,3 +684,25 @@ def load_project_lexicon(path: str | Path) -> dict[str, list[str]]:
             forms = [term] + [v.strip() for v in (row.get("variants") or "").split("|") if v.strip()]
             out.setdefault("project_" + cat, []).extend(forms)
     return out
+
+
+WORD_VECTORS_PATH = Path(__file__).resolve().parent / "data" / "word_vectors.npz"
+
+
+def load_word_vectors(path: str | Path | None = None) -> tuple[list[str], np.ndarray]:
+    """(words, float16 vectors) from the committed word_vectors.npz (no pickle); clear errors if bad."""
+    path = Path(path) if path is not None else WORD_VECTORS_PATH
+    rebuild = "rebuild it with scripts/distill_word_vectors.py"
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            words = [str(w) for w in data["words"]]
+            vectors = np.asarray(data["vectors"])
+    except FileNotFoundError:
+        raise ValueError(f"word vectors {path} not found; {rebuild}") from None
+    except (OSError, ValueError, KeyError) as exc:
+        raise ValueError(f"word vectors {path} cannot be read ({exc}); {rebuild}") from None
+    if vectors.ndim != 2 or vectors.shape[0] != len(words) or not np.isfinite(vectors).all():
+        raise ValueError(f"word vectors {path} are malformed (shape {vectors.shape}, {len(words)} words); {rebuild}")
+    if len(set(words)) != len(words):
+        raise ValueError(f"word vectors {path} list a word twice; {rebuild}")
+    return words, vectors

@@ -220,8 +220,9 @@ def test_classify_char_gram_index_matches_sklearn_analyzer(ngram_range):
             assert Counter(vid[tok == i].tolist()) == want, w
 
 
+@pytest.mark.parametrize("norm", ["l2", "l1"])
 @pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2), (1, 3), (2, 3)])
-def test_classify_word_tfidf_fast_path_matches_vectorizer(ngram_range):
+def test_classify_word_tfidf_fast_path_matches_vectorizer(ngram_range, norm):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     from annotator.classify import _WordTfidf
@@ -229,7 +230,7 @@ def test_classify_word_tfidf_fast_path_matches_vectorizer(ngram_range):
     rng = np.random.default_rng(2)
     words = ["the", "The", "radical", "mob", "said", "so-called", "émigrés", "it's", "a", "x", "2020"]
     texts = [" ".join(rng.choice(words, size=rng.integers(0, 15))) for _ in range(300)]
-    vec = TfidfVectorizer(ngram_range=ngram_range, sublinear_tf=True).fit(texts)
+    vec = TfidfVectorizer(ngram_range=ngram_range, sublinear_tf=True, norm=norm).fit(texts)
     assert _WordTfidf.supports(vec)
     rows, cols, vals = _WordTfidf.transform(vec, texts)
     import scipy.sparse as sp

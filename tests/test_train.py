@@ -190,6 +190,7 @@ def test_train_merge_feedback_drops_test_relabels_train_adds_new(sg2):
     assert merged.loc[merged["sha"] == row["sha"], "y"].tolist() == [1 - int(row["y"])]
     new = merged[merged["text"].isin([NEW_BIASED, NEW_NEUTRAL])]
     assert sorted(new["y"]) == [0, 1] and new["marked"].isna().all() and (new["opinion"] == -1).all()
+    assert (new["center_outlet"] == -1).all()
 
 
 @pytest.mark.parametrize(
@@ -219,7 +220,7 @@ def test_train_feedback_option_only_on_train():
     assert p.parse_args(["--feedback", "x.db"]).feedback == "x.db"
 
 
-# ------------------------------------------------------------------------------ opinion-stacked model
+# ------------------------------------------------------------------------- auxiliary-label stacking
 
 
 def test_train_aux_stacked_lr_collapses_to_one_linear_model():
@@ -234,13 +235,35 @@ def test_train_aux_stacked_lr_collapses_to_one_linear_model():
     y = (X[:, 0] + X[:, 1] + 0.5 * rng.normal(size=400) > 0).astype(int)
     aux[::3] = -1  # unknown for a third of the rows
     clf = AuxStackedLogisticRegression(C=1.0, aux_C=1.0, random_state=0).fit(X, y, aux=aux)
-    assert clf.coef_.shape == (1, 6) and clf.aux_weight_ != 0.0
+    assert clf.coef_.shape == (1, 6) and clf.aux_weights_.shape == (1,) and clf.aux_weights_[0] != 0.0
     np.testing.assert_allclose(clf.predict_proba(X)[:, 1], expit(X @ clf.coef_[0] + clf.intercept_[0]))
     assert set(clf.predict(X)) <= {0, 1}
     plain = AuxStackedLogisticRegression(C=1.0, random_state=0).fit(X, y)  # no aux: a plain LR
     ref = LogisticRegression(C=1.0, max_iter=5000, random_state=0).fit(X, y)
     np.testing.assert_allclose(plain.coef_, ref.coef_)
-    assert plain.aux_weight_ == 0.0
+    assert plain.aux_weights_.size == 0
+
+
+def test_train_aux_stacked_lr_several_labels():
+    from scipy.special import expit
+
+    from annotator.features import AuxStackedLogisticRegression
+
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(500, 5))
+    y = (X[:, 0] + X[:, 1] + 0.5 * rng.normal(size=500) > 0).astype(int)
+    a1 = (X[:, 0] > 0).astype(int)
+    a2 = (X[:, 1] + 0.2 * rng.normal(size=500) > 0).astype(int)
+    a2[::2] = -1
+    constant = np.zeros(500, dtype=int)  # one class only: skipped
+    aux = np.column_stack([a1, a2, constant])
+    clf = AuxStackedLogisticRegression(C=1.0, aux_C=1.0, random_state=0).fit(X, y, aux=aux)
+    assert clf.aux_weights_.shape == (2,) and (clf.aux_weights_ != 0).all()
+    np.testing.assert_allclose(clf.predict_proba(X)[:, 1], expit(X @ clf.coef_[0] + clf.intercept_[0]))
+    one = AuxStackedLogisticRegression(C=1.0, aux_C=1.0, random_state=0).fit(X, y, aux=a1)
+    assert not np.allclose(one.coef_, clf.coef_)
+    with pytest.raises(ValueError, match="weights"):
+        AuxStackedLogisticRegression(weight=[1.0]).fit(X, y, aux=aux)
 
 
 @needs_data
@@ -248,3 +271,13 @@ def test_train_opinion_labels_parsed(sg2):
     assert set(sg2["opinion"]) == {-1, 0, 1}
     writer = sg2["label_opinion"].str.startswith("Expresses")
     assert (sg2.loc[writer, "opinion"] == 1).all() and (sg2.loc[~writer, "opinion"] <= 0).all()
+
+
+@needs_data
+def test_train_center_outlet_label_from_leaning(sg2):
+    assert set(sg2["center_outlet"]) == {-1, 0, 1}  # -1: BABE gives no leaning for the row
+    known = sg2["type"].notna()
+    assert (sg2.loc[known, "center_outlet"] == (sg2.loc[known, "type"] == "center").astype(int)).all()
+    assert (sg2.loc[~known, "center_outlet"] == -1).all()
+    aux = T._as_aux(sg2, ["opinion", "center_outlet", "not_a_column"])
+    assert aux.shape == (len(sg2), 3) and (aux[:, 2] == -1).all()
