@@ -438,6 +438,18 @@ def split_frames(df, test_hashes: set[str]):
     return df[~is_test].reset_index(drop=True), df[is_test].reset_index(drop=True)
 
 
+def word_vectors_record() -> dict:
+    """Which word vectors a model was trained with: file, SHA-256 and the provenance stored inside it."""
+    from annotator.classify import file_sha256
+    from annotator.features import WORD_VECTORS_PATH
+
+    out = {"file": str(WORD_VECTORS_PATH.relative_to(REPO_ROOT)), "sha256": file_sha256(WORD_VECTORS_PATH)}
+    with np.load(WORD_VECTORS_PATH, allow_pickle=False) as data:
+        if "meta" in data:
+            out.update(json.loads(str(data["meta"])))
+    return out
+
+
 def _versions() -> dict:
     import scipy
     import sklearn
@@ -598,6 +610,8 @@ def train_model(
         "data": "BABE SG2 (final_labels_SG2.csv), Spinde et al. 2021, AGPL-3.0"
         + (" + reviewer feedback" if fb_record else ""),
     }
+    if config.get("embedding"):
+        record["word_vectors"] = word_vectors_record()
     metrics = {
         "model": record,
         "headline": {"test_macro_f1": round(test["macro_f1"], 4), "test_brier": round(test["brier"], 4)},
@@ -948,7 +962,9 @@ def model_card(m: dict) -> str:
                 f"for {VECTOR_VOCAB_NOTE},",
                 "distilled from the sentence encoder all-MiniLM-L6-v2 (Apache-2.0) by encoding each word on its own",
                 "(`scripts/distill_word_vectors.py`, the only step that needs PyTorch; the vectors",
-                "ship as `annotator/data/word_vectors.npz`). No neural network runs when scoring, and because the mean",
+                "ship as `annotator/data/word_vectors.npz`"
+                + (f", SHA-256 `{rec['word_vectors']['sha256'][:12]}`" if rec.get("word_vectors") else "")
+                + "). No neural network runs when scoring, and because the mean",
                 "is linear each word's share of the score is still exact. The vectors let the model generalise to",
                 "words it never saw in training (similar words get similar weights).",
             ]

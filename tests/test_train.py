@@ -44,6 +44,9 @@ def test_train_subset_model_loads_and_scores(tmp_path, capsys):
     assert 0.0 <= p <= 1.0 and 0.0 <= q <= 1.0
     assert terms and all(isinstance(t, str) and isinstance(v, float) for t, v in terms)
     assert len((tmp_path / "test_split.txt").read_text().split()) == 734
+    vectors = json.loads((tmp_path / "metrics.json").read_text())["model"]["word_vectors"]
+    assert vectors["file"] == "annotator/data/word_vectors.npz" and len(vectors["sha256"]) == 64
+    assert "MiniLM" in vectors["source"]
 
 
 def test_train_missing_data_dir_exits_2(tmp_path, capsys):
