@@ -86,6 +86,8 @@ _WS = re.compile(r"\s\s+")
 _WORD_RE = re.compile(WORD_PATTERN)
 REPEATED_NGRAMS = "[repeated character n-grams]"
 _EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
+COMMON_WORDS = "[common words]"
+_FUNCTION_WORDS_PATH = Path(__file__).resolve().parent / "data" / "function_words.txt"
 QUOTE_LABELS = {
     "has_quote": "[quotation marks]",
     "quoted_share": "[quoted text]",
@@ -103,6 +105,23 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _load_function_words(path: Path = _FUNCTION_WORDS_PATH) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.lstrip().startswith("#"))
+
+
+FUNCTION_WORDS = _load_function_words()
+
+
+def _shown_terms(terms: list[str]) -> list[str]:
+    """How explanation terms are shown: a word or n-gram made only of grammatical words ("the", "is",
+    "on the") is grouped under ``[common words]``; anything else is shown as it is."""
+    fw = FUNCTION_WORDS
+    return [
+        COMMON_WORDS if t in fw or (" " in t and all(w in fw for w in t.split(" "))) else t for t in terms
+    ]
 
 
 def _display(token: str) -> str:
@@ -526,7 +545,8 @@ class BiasModel:
         """Per sentence: (probability biased, top_k (term, contribution) pairs that pushed the score).
 
         A contribution is coefficient x feature value, in log-odds, attributed to a word or n-gram of the
-        sentence (sentence-level features have bracketed names such as ``[quoted text]``). Terms that
+        sentence (sentence-level features have bracketed names such as ``[quoted text]``; grammatical words
+        such as "the" or "is" are summed into one ``[common words]`` term). Terms that
         pushed towards "biased" come first, largest first; if there are fewer than ``top_k`` of them the
         rest are the strongest terms pushing the other way.
         """
@@ -558,6 +578,7 @@ class BiasModel:
             else:
                 used, inv = np.unique(codes, return_inverse=True)
             terms = table[used].tolist() if isinstance(table, np.ndarray) else [table[i] for i in used.tolist()]
+            terms = _shown_terms(terms)
             mapped = np.asarray([intern(t, len(ids)) for t in terms], dtype=np.int64)
             gids.append(mapped[inv.ravel()] if mapped.size else np.zeros(0, dtype=np.int64))
         names_list = list(ids)

@@ -237,3 +237,28 @@ def test_classify_word_tfidf_fast_path_matches_vectorizer(ngram_range, norm):
 
     got = sp.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(vec.vocabulary_))).toarray()
     np.testing.assert_allclose(got, vec.transform(texts).toarray(), rtol=1e-12, atol=1e-15)
+
+
+def test_classify_common_words_grouped_in_explanations():
+    from annotator.classify import COMMON_WORDS, _shown_terms
+
+    got = _shown_terms(["the", "on the", "the press", "must", "[quoted text]", "is", "not", "shameful"])
+    assert got == [COMMON_WORDS, COMMON_WORDS, "the press", "must", "[quoted text]", COMMON_WORDS, "not", "shameful"]
+
+
+def test_classify_function_word_list_is_clean():
+    from annotator.classify import _FUNCTION_WORDS_PATH, FUNCTION_WORDS
+
+    lines = [w for w in _FUNCTION_WORDS_PATH.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#")]
+    assert len(lines) == len(set(lines)) == len(FUNCTION_WORDS)
+    assert all(w == w.strip().lower() and " " not in w for w in lines)
+    stance = {"must", "should", "may", "might", "could", "not", "never", "nothing", "very", "just", "only", "even"}
+    assert not stance & FUNCTION_WORDS
+
+
+def test_classify_top_terms_show_no_bare_function_words(model):
+    from annotator.classify import FUNCTION_WORDS
+
+    sents = [s for s, _ in FAITHFUL] + ["This is what it is, and that is that.", "The committee met on Tuesday."]
+    for _, terms in model.score(sents, top_k=10_000):
+        assert not any(t in FUNCTION_WORDS or set(t.split()) <= FUNCTION_WORDS for t, _ in terms)
