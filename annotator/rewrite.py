@@ -1,8 +1,15 @@
 """Neutral rewrites: each flagged sentence with its loaded terms swapped for the first neutral alternative.
 
-Only concrete alternatives are used (placeholders such as "[name the source]" are skipped). The swap keeps
-the original's capitalisation, plural and possessive, and leaves everything else in the sentence as is.
-``Rewrite.diff()`` lists the changes for display.
+A term is swapped only when it can be done safely:
+- the entry's first alternative is concrete (a placeholder such as "according to [named source]" means
+  the fix needs the journalist's knowledge, so nothing is swapped);
+- the text matched is the entry's own term, up to case, accents, apostrophes, hyphens, a plural and a
+  possessive. Variants and other word forms that the lexicon also flags ("rioters" for "riot", "frighten"
+  for "frightening", "sham referendum" for "sham election") keep their flag and explanation but are not
+  swapped, because the alternative was written for the term and would not fit them.
+
+The swap keeps the original's capitalisation, plural and possessive, and leaves everything else in the
+sentence as is. ``Rewrite.diff()`` lists the changes for display.
 """
 
 from __future__ import annotations
@@ -11,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from annotator.document import Annotation, Document, Span
+from annotator.textnorm import exact_key
 
 REWRITE_DETECTORS = ("lexicon", "hedge")
 _POSSESSIVE = re.compile(r"['’]s$")
@@ -73,14 +81,29 @@ OMIT = "(omit)"  # an alternative meaning "drop the word" (e.g. for "so-called")
 
 
 def usable_alternative(annotation: Annotation) -> str | None:
-    """The first concrete alternative; "" when it is to drop the word; None when there is none."""
-    for alternative in annotation.alternatives:
-        alt = alternative.strip()
-        if alt.lower() == OMIT:
-            return ""
-        if alt and "[" not in alt and "(" not in alt:
-            return alt
+    """The first alternative if it is concrete; "" when it says to drop the word; else None."""
+    if not annotation.alternatives:
+        return None
+    alt = annotation.alternatives[0].strip()
+    if alt.lower() == OMIT:
+        return ""
+    if alt and "[" not in alt and "(" not in alt:
+        return alt
     return None
+
+
+_WORD_SPLIT = re.compile(r"[\s\-\u2010\u2011\u2013]+")
+
+
+def same_form(original: str, term: str) -> bool:
+    """True when ``original`` is ``term`` itself, up to case, accents, apostrophes, hyphens, a plural of
+    the last word and a possessive ("Illegal Aliens'" for "illegal alien"), so its alternative fits."""
+    found = [exact_key(w) for w in _WORD_SPLIT.split(original.strip()) if w]
+    wanted = [exact_key(w) for w in _WORD_SPLIT.split(term.strip()) if w]
+    if not found or len(found) != len(wanted) or found[:-1] != wanted[:-1]:
+        return False
+    last, base = found[-1].rstrip("'"), wanted[-1]
+    return last in (base, base + "s", base + "es", _pluralize(base))
 
 
 def _pluralize(word: str) -> str:
@@ -124,6 +147,8 @@ def rewrite_sentence(doc: Document, sentence: Span, annotations: list[Annotation
         if alternative is None or (changes and a.span.start < changes[-1].span.end):
             continue
         original = doc.evidence(a.span)
+        if a.term and not same_form(original, a.term):
+            continue
         if alternative == "":  # drop the word and the space after it
             end = a.span.end
             while end < sentence.end and doc.text[end] == " ":

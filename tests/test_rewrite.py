@@ -50,3 +50,34 @@ def test_rewrite_omit_alternative_drops_the_word(engine):
     doc = engine.annotate("The so-called referendum was held on Sunday.")
     (rewrite,) = neutral_rewrites(doc)
     assert rewrite.rewritten == "The referendum was held on Sunday."
+
+
+@pytest.mark.parametrize(
+    ("original", "term", "expected", "reason"),
+    [
+        ("illegal aliens", "illegal alien", True, "plural of the last word"),
+        ("Kiev’s", "Kiev", True, "possessive with a curly apostrophe"),
+        ("Coup d’État", "coup d'etat", True, "case, accents and apostrophe folded"),
+        ("Open-borders", "open borders", True, "hyphen or space"),
+        ("sanctuary cities", "sanctuary city", True, "y -> ies plural"),
+        ("rioters", "riot", False, "another word (a person, not an event): the alternative 'unrest' would not fit"),
+        ("frighten", "frightening", False, "another part of speech found by stemming"),
+        ("sham referendum", "sham election", False, "a listed variant with other words"),
+        ("puppet leader", "puppet government", False, "a listed variant with other words"),
+    ],
+)
+def test_rewrite_same_form(original, term, expected, reason):
+    from annotator.rewrite import same_form
+
+    assert same_form(original, term) is expected, reason
+
+
+def test_rewrite_skips_variants_and_placeholder_alternatives(engine):
+    doc = engine.annotate("Rioters fought the mob. He allegedly fled. A sham referendum was held in Kiev.")
+    flagged = {doc.evidence(a.span) for a in doc.annotations}
+    assert {"Rioters", "mob", "allegedly", "sham referendum", "Kiev"} <= flagged  # all still flagged
+    rewrites = neutral_rewrites(doc)
+    rewritten = " ".join(r.rewritten for r in rewrites)
+    assert "fought the crowd" in rewritten and "Rioters" in rewritten  # term swapped, variant left
+    assert all(r.original != "He allegedly fled." for r in rewrites)  # placeholder first alternative
+    assert "A sham referendum was held in Kyiv." in rewritten
