@@ -124,6 +124,11 @@ def _shown_terms(terms: list[str]) -> list[str]:
     ]
 
 
+def _shown_names(names) -> np.ndarray:
+    """A model's fixed table of term names as shown in explanations (see :func:`_shown_terms`)."""
+    return np.asarray(_shown_terms([str(t) for t in names]), dtype=object)
+
+
 def _display(token: str) -> str:
     """How a whitespace token is shown as an explanation term: lower case, edge punctuation stripped."""
     return _EDGE_PUNCT.sub("", token.translate(_APOS)).lower()
@@ -466,7 +471,7 @@ class BiasModel:
                     "name": name,
                     "tr": vec,
                     "coef": tr.vectors_.astype(np.float64) @ (coef[offset : offset + width] * w),
-                    "names": _vocabulary_names(vec.vocabulary_),
+                    "names": _shown_names(_vocabulary_names(vec.vocabulary_)),
                     "fast": _WordTfidf.supports(vec),
                     "normalise": True,
                     # the lexicon blocks' tokens (normalised text, WORD_PATTERN) can be reused as they are
@@ -476,7 +481,7 @@ class BiasModel:
                 width = len(tr.vocabulary_)
                 part = {"name": name, "tr": tr, "coef": coef[offset : offset + width] * w}
                 if name == "word":
-                    part["names"] = np.asarray(tr.get_feature_names_out(), dtype=object)
+                    part["names"] = _shown_names(tr.get_feature_names_out())
                     part["fast"] = _WordTfidf.supports(tr)
                 if name == "char":
                     part["idf"] = np.asarray(tr.idf_, dtype=np.float64)
@@ -496,7 +501,7 @@ class BiasModel:
                 if not hasattr(sub, "terms"):
                     continue
                 terms = np.asarray(sub.terms(), dtype=object)
-                part["terms"][sub_name] = terms
+                part["terms"][sub_name] = _shown_names(terms)  # for display only
                 vocab = sub.vectorizer_.vocabulary_
                 uni = {t: int(i) for t, i in vocab.items() if " " not in t}
                 multi: dict[str, list] = {}
@@ -578,7 +583,8 @@ class BiasModel:
             else:
                 used, inv = np.unique(codes, return_inverse=True)
             terms = table[used].tolist() if isinstance(table, np.ndarray) else [table[i] for i in used.tolist()]
-            terms = _shown_terms(terms)
+            if not isinstance(table, np.ndarray):  # arrays were mapped once, when the model was loaded
+                terms = _shown_terms(terms)
             mapped = np.asarray([intern(t, len(ids)) for t in terms], dtype=np.int64)
             gids.append(mapped[inv.ravel()] if mapped.size else np.zeros(0, dtype=np.int64))
         names_list = list(ids)
