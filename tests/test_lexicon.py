@@ -191,3 +191,53 @@ def test_lexicon_sample_custom_lexicon_is_valid_and_beat_specific():
     lex = Lexicon.load(extra=[SAMPLES / "custom_lexicon_example.csv"])
     found = [m.entry.term for m in lex.match("Neighbours called them NIMBYs fighting a zoning grab for luxury condos.")]
     assert found == ["NIMBY", "zoning grab", "luxury condos"]
+
+
+LITERAL_HEADER = "term,variants,category,severity,explanation,alternatives,note,match,literal_context\n"
+
+
+def test_lexicon_literal_context_skips_literal_uses(tmp_path):
+    path = write(
+        tmp_path, "destroyed,destroys,hyperbole,low,Why.,rebutted,,,fire|building|storm\n", header=LITERAL_HEADER
+    )
+    lex = Lexicon.load(base=None, extra=[path])
+    found = lambda text: [text[m.start : m.end] for m in lex.match(text)]  # noqa: E731
+    assert found("The fire destroyed the barn.") == [], "a context word just before"
+    assert found("It destroys old buildings in minutes.") == [], "an inflected context word after (stemmed)"
+    assert found("She destroyed his argument in the debate.") == ["destroyed"], "no context word: flagged"
+    far = "Storm clouds gathered as the senator, speaking late on a quiet evening, destroyed his rival."
+    assert found(far) == ["destroyed"], "a context word more than 8 words away does not count"
+
+
+def test_lexicon_literal_context_must_be_single_words(tmp_path):
+    path = write(tmp_path, "destroyed,,hyperbole,low,Why.,rebutted,,,house fire\n", header=LITERAL_HEADER)
+    with pytest.raises(LexiconError, match="literal_context 'house fire' is not one word"):
+        load_entries(path)
+
+
+def test_lexicon_literal_context_round_trips(tmp_path):
+    from annotator.lexicon import write_rows
+    from annotator.lexicon.loader import entry_row
+
+    (entry,) = [e for e in load_entries(DEFAULT_LEXICON) if e.term == "invasion"]
+    assert "troops" in entry.literal_context
+    path = tmp_path / "out.csv"
+    path.write_bytes(write_rows([entry_row(entry)]))
+    assert load_entries(path)[0].literal_context == entry.literal_context
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged", "reason"),
+    [
+        ("The fire destroyed three buildings on Main Street.", [], "physical destruction"),
+        ("The senator destroyed his rival in the debate.", ["destroyed"], "a debate 'knockout'"),
+        ("Troops massed on the border before the invasion.", [], "a military invasion is literal"),
+        ("Residents describe the new arrivals as an invasion.", ["invasion"], "migrants as an enemy army"),
+        ("The storm devastated the coastal town.", [], "a natural disaster"),
+        ("He slashed the tyres of the car.", [], "a cut with a blade"),
+        ("The company slashed prices by 20 percent.", ["slashed"], "a price cut dramatised"),
+    ],
+)
+def test_lexicon_bundled_literal_uses(text, flagged, reason):
+    lex = Lexicon.load()
+    assert [text[m.start : m.end] for m in lex.match(text)] == flagged, reason

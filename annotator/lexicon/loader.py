@@ -22,13 +22,24 @@ NEUTRAL_PHRASES = DATA_DIR / "neutral_phrases.txt"
 CATEGORIES_FILE = DATA_DIR / "categories.csv"
 
 REQUIRED_COLUMNS = ("term", "category", "severity", "explanation")
-OPTIONAL_COLUMNS = ("variants", "alternatives", "note", "match", "enabled")
-FILE_COLUMNS = ("term", "variants", "category", "severity", "explanation", "alternatives", "note", "match")
+OPTIONAL_COLUMNS = ("variants", "alternatives", "note", "match", "enabled", "literal_context")
+FILE_COLUMNS = (
+    "term",
+    "variants",
+    "category",
+    "severity",
+    "explanation",
+    "alternatives",
+    "note",
+    "match",
+    "literal_context",
+)
 ENABLED_TRUE = ("", "true", "yes", "1", "on", "y")
 ENABLED_FALSE = ("false", "no", "0", "off", "n")
 MATCH_MODES = ("stem", "exact")
 SEVERITIES = {"low": 0.35, "medium": 0.6, "high": 0.85}
 MAX_TERM_WORDS = 6
+LITERAL_WINDOW = 8  # words either side of a match searched for its literal_context words
 MAX_LEXICON_BYTES = 5_000_000
 
 
@@ -55,6 +66,8 @@ class LexiconEntry:
     note: str
     source: str  # "file:row" it came from
     match: str = "stem"  # "stem": inflections match; "exact": only the listed forms (case/accents folded)
+    # words that mark a literal use: a match with one of them nearby (LITERAL_WINDOW words) is not reported
+    literal_context: tuple[str, ...] = ()
 
     @property
     def score(self) -> float:
@@ -205,6 +218,8 @@ def validate_rows(
             if keys in seen and seen[keys] != index:
                 row_errors.append(f"{form!r} duplicates a term or variant of row {seen[keys]}")
             seen.setdefault(keys, index)
+        literal = _split(values.get("literal_context"))
+        row_errors += [f"literal_context {w!r} is not one word" for w in literal if len(phrase_keys(w)) != 1]
         if row_errors:
             errors.append(RowError(index, term, tuple(row_errors), name))
             continue
@@ -219,6 +234,7 @@ def validate_rows(
                 note=values.get("note", ""),
                 source=f"{source_name}:{index}",
                 match=mode if stem else "exact",
+                literal_context=literal,
             )
         )
     return entries, errors
@@ -263,6 +279,7 @@ def entry_row(entry: LexiconEntry) -> dict[str, str]:
         "alternatives": "|".join(entry.alternatives),
         "note": entry.note,
         "match": "" if entry.match == "stem" else entry.match,
+        "literal_context": "|".join(entry.literal_context),
     }
 
 

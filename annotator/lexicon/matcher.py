@@ -15,6 +15,7 @@ from pathlib import Path
 from annotator.lexicon.loader import (
     CATEGORIES_FILE,
     DEFAULT_LEXICON,
+    LITERAL_WINDOW,
     NEUTRAL_PHRASES,
     Category,
     LexiconEntry,
@@ -64,10 +65,14 @@ class Lexicon:
             for candidates in index.values():
                 candidates.sort(key=lambda item: len(item[0]), reverse=True)
         seen: set[int] = set()
+        # entry -> stemmed keys of the words that mark a literal use (see LexiconEntry.literal_context)
+        self._literal: dict[int, frozenset[str]] = {}
         for entry in by_keys.values():
             if entry is not None and id(entry) not in seen:
                 seen.add(id(entry))
                 self.entries.append(entry)
+                if entry.literal_context:
+                    self._literal[id(entry)] = frozenset(k for w in entry.literal_context for k in phrase_keys(w))
 
     @classmethod
     def load(
@@ -114,12 +119,20 @@ class Lexicon:
                         best_size, best_entry = size, entry
                         break
             if best_size:
-                if best_entry is not None:
+                if best_entry is not None and not self._literal_use(best_entry, stems, i, i + best_size):
                     matches.append(LexiconMatch(tokens[i].start, tokens[i + best_size - 1].end, best_entry))
                 i += best_size
             else:
                 i += 1
         return matches
+
+    def _literal_use(self, entry: LexiconEntry, stems: list[str], start: int, end: int) -> bool:
+        """True when one of the entry's literal-context words stands within LITERAL_WINDOW words."""
+        words = self._literal.get(id(entry))
+        if not words:
+            return False
+        near = stems[max(0, start - LITERAL_WINDOW) : start] + stems[end : end + LITERAL_WINDOW]
+        return not words.isdisjoint(near)
 
     def match(self, text: str) -> list[LexiconMatch]:
         return self.match_tokens(tokenize(text))

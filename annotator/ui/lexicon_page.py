@@ -33,7 +33,7 @@ EDITOR_VERSION = "_lexicon_editor_version"  # bumped to give the editor a fresh 
 EDITOR_BASE = "_lexicon_editor_base"  # the table the current editor started from
 NOTICE = "lexicon_notice"
 COLUMN_ORDER = ["enabled", "term", "category", "severity", "match", "variants", "alternatives", "explanation"]
-COLUMN_ORDER += ["note", "source"]
+COLUMN_ORDER += ["note", "literal_context", "source"]
 MODES = ("Add to the current list", "Replace the current list")
 
 
@@ -148,6 +148,9 @@ def render_word_list_page(engine: Engine) -> None:
             "alternatives": st.column_config.TextColumn("alternatives", help="Neutral wordings, best first, | apart"),
             "explanation": st.column_config.TextColumn("explanation", width="large"),
             "note": st.column_config.TextColumn("note", width="medium"),
+            "literal_context": st.column_config.TextColumn(
+                "literal_context", help="Words that mark a literal use (| apart): no flag when one is near"
+            ),
             "source": st.column_config.TextColumn("source", disabled=True, help="Where the row came from"),
         },
     )
