@@ -155,7 +155,9 @@ def _blocks(text: str) -> list[Block]:
             continue
         if heading_mark:
             close_prose()
-            blocks.append(Block(match.start() + heading_mark.end(), end, "heading", paragraph))
+            content_start = match.start() + heading_mark.end()
+            if content_start < end:  # "# " with no heading text is nothing to annotate
+                blocks.append(Block(content_start, end, "heading", paragraph))
             continue
         if _CREDIT_START.match(line):
             close_prose()

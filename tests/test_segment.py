@@ -83,3 +83,11 @@ def test_segment_offsets_point_into_text_and_are_ordered():
         assert 0 <= previous_end <= s.span.start < s.span.end <= len(text)
         assert text[s.span.start : s.span.end] == text[s.span.start : s.span.end].strip()
         previous_end = s.span.end
+
+
+@pytest.mark.parametrize("text", ["#\t", "# ", "## \t", "#  \n\nText here.", "  •  \n"])
+def test_segment_empty_heading_or_bullet_mark_gives_no_unit(text):
+    """A Markdown heading mark or a bullet with no text after it (found by the hypothesis test) is skipped."""
+    for unit in segment(text):
+        assert 0 <= unit.span.start < unit.span.end <= len(text)
+        assert text[unit.span.start : unit.span.end].strip()
