@@ -110,7 +110,23 @@ def _term_tokens(term: str) -> tuple[str, ...]:
     return tuple(re.findall(WORD_PATTERN, normalise([term])[0]))
 
 
-class LexiconCounts(CompactStateMixin, TransformerMixin, BaseEstimator):
+class TermBlockMixin:
+    """For the word-list blocks: a fitted ``vectorizer_`` whose columns are the block's terms."""
+
+    def _analyse(self, X) -> list[str]:
+        return normalise(X)
+
+    def term_matches(self, X) -> sp.csr_matrix:
+        """Sparse (n_sentences, n_terms) count matrix of the block's terms found in each sentence."""
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.transform(self._analyse(X))
+
+    def terms(self) -> np.ndarray:
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.get_feature_names_out()
+
+
+class LexiconCounts(CompactStateMixin, TermBlockMixin, TransformerMixin, BaseEstimator):
     """Count, per sentence, the words that belong to each of several word lists.
 
     Parameters
@@ -160,15 +176,6 @@ class LexiconCounts(CompactStateMixin, TransformerMixin, BaseEstimator):
         self.n_features_in_ = 1
         return self
 
-    def term_matches(self, X) -> sp.csr_matrix:
-        """Sparse (n_sentences, n_terms) count matrix of lexicon terms found in each sentence."""
-        check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.transform(normalise(X))
-
-    def terms(self) -> np.ndarray:
-        check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.get_feature_names_out()
-
     def transform(self, X):
         counts = (self.term_matches(X) @ self.term_category_).toarray()
         if self.scale == "log1p":
@@ -182,7 +189,7 @@ class LexiconCounts(CompactStateMixin, TransformerMixin, BaseEstimator):
         return np.array([str(c) for c in self.categories_], dtype=object)
 
 
-class ValenceFeatures(CompactStateMixin, TransformerMixin, BaseEstimator):
+class ValenceFeatures(CompactStateMixin, TermBlockMixin, TransformerMixin, BaseEstimator):
     """VADER-style valence of a sentence from a word -> valence lexicon (no rules, just the words).
 
     Columns: ``pos_sum``, ``neg_sum`` (absolute), ``pos_count``, ``neg_count``, ``max_abs``, each of the
@@ -210,14 +217,6 @@ class ValenceFeatures(CompactStateMixin, TransformerMixin, BaseEstimator):
         ).fit([])
         self.n_features_in_ = 1
         return self
-
-    def term_matches(self, X) -> sp.csr_matrix:
-        check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.transform(normalise(X))
-
-    def terms(self) -> np.ndarray:
-        check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.get_feature_names_out()
 
     def transform(self, X):
         counts = self.term_matches(X)
@@ -313,7 +312,7 @@ def marked_word_sets(marked_words) -> list[set[str]]:
     return out
 
 
-class MarkedWordRates(CompactStateMixin, TransformerMixin, BaseEstimator):
+class MarkedWordRates(CompactStateMixin, TermBlockMixin, TransformerMixin, BaseEstimator):
     """How often annotators marked a sentence's words as biased in the training data.
 
     Learns, from sentences whose biased words were marked by annotators (BABE's ``biased_words``),
@@ -449,14 +448,6 @@ class MarkedWordRates(CompactStateMixin, TransformerMixin, BaseEstimator):
             high = (rate >= self.threshold).astype(np.float64) if vocab else np.zeros(1)
             out[te] = self._columns(vec.transform([analysed[i] for i in te]), excess, high)
         return out
-
-    def term_matches(self, X) -> sp.csr_matrix:
-        check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.transform(self._analyse(X))
-
-    def terms(self) -> np.ndarray:
-        check_is_fitted(self, "vectorizer_")
-        return self.vectorizer_.get_feature_names_out()
 
     def transform(self, X):
         return self._columns(self.term_matches(X), self.excess_, self.high_)
