@@ -69,9 +69,15 @@ class Annotator:
         unknown = [d for d in ids if d not in REGISTRY]
         if unknown:
             raise ValueError(f"unknown detector(s): {', '.join(unknown)} (known: {', '.join(sorted(REGISTRY))})")
-        self.detectors: list[Detector] = [
-            REGISTRY[d](lexicon=self.lexicon) if d in _LEXICON_USERS else REGISTRY[d]() for d in ids
-        ]
+        self.detectors: list[Detector] = []
+        word_model = REGISTRY["loaded_word"]().model if "loaded_word" in ids else None
+        for d in ids:
+            if d == "lexicon":
+                self.detectors.append(REGISTRY[d](lexicon=self.lexicon, word_model=word_model))
+            elif d == "loaded_word":
+                self.detectors.append(REGISTRY[d](model=word_model))
+            else:
+                self.detectors.append(REGISTRY[d](lexicon=self.lexicon) if d in _LEXICON_USERS else REGISTRY[d]())
         self.model = _load_model(model)
         self.ignore_terms = frozenset(fold(t.strip()) for t in ignore_terms if t.strip())
 
@@ -142,14 +148,31 @@ class Annotator:
 
 
 def _dedupe(annotations: list[Annotation], order: list[str]) -> list[Annotation]:
-    """Sorted annotations; where two detectors flag the same span, the earlier detector wins."""
+    """Sorted annotations; where two detectors flag the same span, the earlier detector wins, and a model
+    suggestion (``loaded_word``) that overlaps any other detector's flag is dropped: one highlight per span,
+    the curated explanation first (it carries the model's confidence)."""
     rank = {d: i for i, d in enumerate(order)}
+    others = sorted((a.span.start, a.span.end) for a in annotations if a.detector != "loaded_word")
+    if len(others) < len(annotations):
+        annotations = [a for a in annotations if a.detector != "loaded_word" or not _overlaps_any(a.span, others)]
     best: dict[tuple[int, int], Annotation] = {}
     for a in annotations:
         key = (a.span.start, a.span.end)
         if key not in best or rank[a.detector] < rank[best[key].detector]:
             best[key] = a
     return sorted(best.values(), key=Annotation.sort_key)
+
+
+def _overlaps_any(span, spans: list[tuple[int, int]]) -> bool:
+    """True when ``span`` overlaps one of ``spans`` (sorted by start)."""
+    from bisect import bisect_left
+
+    i = bisect_left(spans, (span.end, -1))
+    # spans starting before span.end: check the nearest ones backwards (flags are short and rarely nested)
+    for k in range(i - 1, max(-1, i - 8), -1):
+        if spans[k][1] > span.start:
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)
