@@ -7,6 +7,7 @@ annotate many texts; ``annotate(text)`` uses a shared default instance.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -152,9 +153,11 @@ def _dedupe(annotations: list[Annotation], order: list[str]) -> list[Annotation]
     suggestion (``loaded_word``) that overlaps any other detector's flag is dropped: one highlight per span,
     the curated explanation first (it carries the model's confidence)."""
     rank = {d: i for i, d in enumerate(order)}
-    others = sorted((a.span.start, a.span.end) for a in annotations if a.detector != "loaded_word")
-    if len(others) < len(annotations):
-        annotations = [a for a in annotations if a.detector != "loaded_word" or not _overlaps_any(a.span, others)]
+    others = SpanIndex((a.span.start, a.span.end) for a in annotations if a.detector != "loaded_word")
+    if len(others.spans) < len(annotations):
+        annotations = [
+            a for a in annotations if a.detector != "loaded_word" or not others.overlaps(a.span.start, a.span.end)
+        ]
     best: dict[tuple[int, int], Annotation] = {}
     for a in annotations:
         key = (a.span.start, a.span.end)
@@ -163,16 +166,21 @@ def _dedupe(annotations: list[Annotation], order: list[str]) -> list[Annotation]
     return sorted(best.values(), key=Annotation.sort_key)
 
 
-def _overlaps_any(span, spans: list[tuple[int, int]]) -> bool:
-    """True when ``span`` overlaps one of ``spans`` (sorted by start)."""
-    from bisect import bisect_left
+class SpanIndex:
+    """Sorted spans with a running maximum of their ends: "does anything overlap [start, end)?" in log time."""
 
-    i = bisect_left(spans, (span.end, -1))
-    # spans starting before span.end: check the nearest ones backwards (flags are short and rarely nested)
-    for k in range(i - 1, max(-1, i - 8), -1):
-        if spans[k][1] > span.start:
-            return True
-    return False
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self._starts = [s for s, _ in self.spans]
+        self._max_end: list[int] = []
+        best = -1
+        for _, e in self.spans:
+            best = max(best, e)
+            self._max_end.append(best)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self._starts, end)  # spans starting before ``end``
+        return i > 0 and self._max_end[i - 1] > start
 
 
 @lru_cache(maxsize=1)

@@ -15,15 +15,13 @@ def _confidences(ctx: Context, model: LoadedWordModel):
     from annotator.detectors.loaded_words import word_scores
 
     scores = word_scores(ctx, model)
-    starts = [s.start for s in scores]
+    starts = scores.starts
+    probability = scores.probability
 
     def confidence(span: Span) -> float | None:
-        best = None
-        for k in range(bisect_left(starts, span.start), len(scores)):
-            if scores[k].start >= span.end:
-                break
-            best = scores[k].probability if best is None else max(best, scores[k].probability)
-        return best
+        lo = bisect_left(starts, span.start)
+        hi = bisect_left(starts, span.end, lo)
+        return float(probability[lo:hi].max()) if hi > lo else None
 
     return confidence
 

@@ -9,9 +9,12 @@ it. Where a curated lexicon entry covers the same words, the lexicon's highlight
 
 from __future__ import annotations
 
+import numpy as np
+
 from annotator.detectors.base import Context, Detector, register
 from annotator.document import Annotation, Span
-from annotator.model.words import LoadedWordModel, TokenScore, default_word_model
+from annotator.model.word_features import standing_features
+from annotator.model.words import DocScores, LoadedWordModel, TokenScore, default_word_model
 
 CATEGORY = "loaded_language"
 # Words never flagged on their own: they carry no stance a journalist could reword.
@@ -19,20 +22,21 @@ _SKIP_SHORT = 2
 _JOINERS = frozenset({"", " ", "-", "\u2010", "\u2011"})
 
 
-def word_scores(ctx: Context, model: LoadedWordModel) -> list[TokenScore]:
+def word_scores(ctx: Context, model: LoadedWordModel) -> DocScores:
     """Scores of every word in the document's prose and headings (computed once per Context)."""
     key = ("loaded_word_scores", id(model))
     cached = ctx.cache.get(key)
     if cached is not None:
         return cached
-    out: list[TokenScore] = []
-    for sentence in ctx.sentences:
-        if sentence.kind not in ("prose", "heading"):
-            continue
-        text = ctx.text[sentence.span.start : sentence.span.end]
-        out.extend(model.score_tokens(text, offset=sentence.span.start))
-    ctx.cache[key] = out
-    return out
+    quotes = sorted((q.inner.start, q.inner.end) for q in ctx.quotes)
+    chosen = [
+        tokens
+        for sentence, tokens in zip(ctx.sentences, ctx.sentence_tokens, strict=True)
+        if sentence.kind in ("prose", "heading") and tokens
+    ]
+    scores = model.score_sentences(chosen, [standing_features(ctx.text, tokens, quotes) for tokens in chosen])
+    ctx.cache[key] = scores
+    return scores
 
 
 def _pushes(s: TokenScore, before: str | None, after: str | None) -> list[tuple[str, float]]:
@@ -46,12 +50,13 @@ def _pushes(s: TokenScore, before: str | None, after: str | None) -> list[tuple[
     return sorted(parts, key=lambda p: -abs(p[1]))
 
 
-def explain(text: str, scores: list[TokenScore], k: int, model: LoadedWordModel) -> str:
-    """Plain-words explanation of the flag on ``scores[k]`` (its neighbours are ``scores[k - 1]``, ``[k + 1]``
+def explain(text: str, scores: DocScores, k: int, model: LoadedWordModel) -> str:
+    """Plain-words explanation of the flag on token ``k`` (its neighbours are tokens ``k - 1`` and ``k + 1``
     when they stand in the same sentence: a neighbour's weight is 0 across a sentence edge)."""
-    top = scores[k]
-    before = text[scores[k - 1].start : scores[k - 1].end] if k > 0 and top.before else None
-    after = text[scores[k + 1].start : scores[k + 1].end] if k + 1 < len(scores) and top.after else None
+    top = scores.token(k)
+    tokens = scores.tokens
+    before = text[tokens[k - 1].start : tokens[k - 1].end] if k > 0 and top.before else None
+    after = text[tokens[k + 1].start : tokens[k + 1].end] if k + 1 < len(tokens) and top.after else None
     pushed = "; ".join(f"{label} {weight:+.1f}" for label, weight in _pushes(top, before, after) if abs(weight) >= 0.1)
     similar = model.similar_marked(top.word)
     lines = [
@@ -74,35 +79,32 @@ class LoadedWordDetector(Detector):
 
     def detect(self, ctx: Context) -> list[Annotation]:
         scores = word_scores(ctx, self.model)
-        flagged = [self.flaggable(s) for s in scores]
+        tokens = scores.tokens
         out: list[Annotation] = []
         run: list[int] = []
-        for k, s in enumerate(scores):
-            if flagged[k] and run and ctx.text[scores[run[-1]].end : s.start] in _JOINERS:
+        for k in np.flatnonzero(scores.probability >= self.threshold).tolist():
+            if not self.flaggable(tokens[k].folded):
+                continue
+            if run and run[-1] == k - 1 and ctx.text[tokens[k - 1].end : tokens[k].start] in _JOINERS:
                 run.append(k)
                 continue
             if run:
                 out.append(self._annotation(ctx, scores, run))
-                run = []
-            if flagged[k]:
-                run = [k]
+            run = [k]
         if run:
             out.append(self._annotation(ctx, scores, run))
         return out
 
-    def flaggable(self, s: TokenScore) -> bool:
-        return (
-            s.probability >= self.threshold
-            and len(s.word) > _SKIP_SHORT
-            and s.word.isalpha()
-            and not self.model.is_function_word(s.word)
-        )
+    def flaggable(self, word: str) -> bool:
+        """Words never flagged on their own: too short, not letters, or grammatical."""
+        return len(word) > _SKIP_SHORT and word.isalpha() and not self.model.is_function_word(word)
 
-    def _annotation(self, ctx: Context, scores: list[TokenScore], run: list[int]) -> Annotation:
-        span = Span(scores[run[0]].start, scores[run[-1]].end)
-        top = max(run, key=lambda k: scores[k].probability)
-        probability = scores[top].probability
-        alternatives = self.model.neutral_neighbours(scores[top].word) if len(run) == 1 else ()
+    def _annotation(self, ctx: Context, scores: DocScores, run: list[int]) -> Annotation:
+        tokens = scores.tokens
+        span = Span(tokens[run[0]].start, tokens[run[-1]].end)
+        top = max(run, key=lambda k: scores.probability[k])
+        probability = float(scores.probability[top])
+        alternatives = self.model.neutral_neighbours(tokens[top].folded) if len(run) == 1 else ()
         return Annotation(
             span=span,
             detector=self.id,
@@ -112,7 +114,7 @@ class LoadedWordDetector(Detector):
             alternatives=alternatives,
             voice=ctx.voice_at(span),
             severity="model",
-            term=" ".join(scores[k].word for k in run),
+            term=" ".join(tokens[k].folded for k in run),
             confidence=round(probability, 4),
             alternatives_source="automatic" if alternatives else "",
         )

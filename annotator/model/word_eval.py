@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import numpy as np
 
 from annotator.document import Span
 from annotator.model.basil import BasilArticle
+from annotator.pipeline import SpanIndex
 from annotator.textnorm import WORD_RE, fold
 
 
@@ -38,7 +38,7 @@ def babe_word_level(model, texts: Sequence[str], marks: Sequence[frozenset[str]]
     prec, rec, f1, _ = precision_recall_fscore_support(y, p >= threshold, average="binary", zero_division=0)
     return {
         "n_sentences": len(texts),
-        "n_tokens": int(len(y)),
+        "n_tokens": len(y),
         "n_marked": int(y.sum()),
         "threshold": threshold,
         "precision": round(float(prec), 4),
@@ -49,17 +49,6 @@ def babe_word_level(model, texts: Sequence[str], marks: Sequence[frozenset[str]]
     }
 
 
-def _overlap_any(span: Span, sorted_spans: list[tuple[int, int]], max_len: int) -> bool:
-    i = bisect_left(sorted_spans, (span.end, -1))
-    for k in range(i - 1, -1, -1):
-        s, e = sorted_spans[k]
-        if e > span.start:
-            return True
-        if s < span.start - max_len:
-            break
-    return False
-
-
 def basil_span_level(articles: Sequence[BasilArticle], flag: Callable[[str], Iterable[Span]]) -> dict:
     """Span-level recall/precision of the flags ``flag(text)`` gives on each article."""
     lex_total = lex_found = flags = flags_in = words = 0
@@ -68,12 +57,11 @@ def basil_span_level(articles: Sequence[BasilArticle], flag: Callable[[str], Ite
         spans = sorted({(f.start, f.end) for f in flag(article.text)})
         flagged = [Span(s, e) for s, e in spans]
         words += sum(1 for _ in WORD_RE.finditer(article.text))
-        bias = sorted((b.span.start, b.span.end) for b in article.spans)
-        max_bias = max((e - s for s, e in bias), default=0)
-        inside = sum(1 for f in flagged if _overlap_any(f, bias, max_bias))
-        max_flag = max((e - s for s, e in spans), default=0)
+        bias = SpanIndex((b.span.start, b.span.end) for b in article.spans)
+        inside = sum(1 for f in flagged if bias.overlaps(f.start, f.end))
+        flag_index = SpanIndex(spans)
         lex = [b for b in article.spans if b.bias == "lex"]
-        found = sum(1 for b in lex if _overlap_any(b.span, spans, max_flag))
+        found = sum(1 for b in lex if flag_index.overlaps(b.span.start, b.span.end))
         lex_total += len(lex)
         lex_found += found
         flags += len(flagged)
@@ -127,12 +115,11 @@ def basil_sentence_auc(articles: Sequence[BasilArticle], model) -> dict:
     texts: list[str] = []
     labels: list[int] = []
     for article in articles:
-        bias = sorted((b.span.start, b.span.end) for b in article.spans)
-        max_bias = max((e - s for s, e in bias), default=0)
+        bias = SpanIndex((b.span.start, b.span.end) for b in article.spans)
         for s in article.sentences:
             if s.end > s.start:
                 texts.append(article.text[s.start : s.end])
-                labels.append(int(_overlap_any(s, bias, max_bias)))
+                labels.append(int(bias.overlaps(s.start, s.end)))
     probs = np.asarray(model.predict_proba(texts))
     if probs.ndim == 2:
         probs = probs[:, 1]

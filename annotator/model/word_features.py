@@ -76,25 +76,33 @@ class WordResources:
         return out
 
 
-def sentence_tokens(sentence: str) -> tuple[list[Token], np.ndarray]:
-    """The word tokens of one sentence and their standing features (STANDING order)."""
-    tokens = tokenize(sentence)
+def standing_features(text: str, tokens: Sequence[Token], quotes: Sequence[tuple[int, int]]) -> np.ndarray:
+    """The standing features (STANDING order) of one sentence's tokens; ``quotes`` are the sorted inner
+    ranges of quotations in the same coordinates as the tokens."""
     standing = np.zeros((len(tokens), len(STANDING)), dtype=np.float32)
-    quotes = sorted((q.inner.start, q.inner.end) for q in find_quotes(sentence))
     qi = 0
     for i, t in enumerate(tokens):
-        word = sentence[t.start : t.end]
-        if i > 0 and word[:1].isupper():
+        first = text[t.start]
+        if i > 0 and first.isupper():
             standing[i, 0] = 1.0
-        if len(word) > 1 and word.isupper():
+            if t.end - t.start > 1 and text[t.start : t.end].isupper():
+                standing[i, 1] = 1.0
+        elif i == 0 and t.end - t.start > 1 and first.isupper() and text[t.start : t.end].isupper():
             standing[i, 1] = 1.0
         while qi < len(quotes) and quotes[qi][1] <= t.start:
             qi += 1
         if qi < len(quotes) and quotes[qi][0] <= t.start:
             standing[i, 2] = 1.0
-        if i == 0:
-            standing[i, 3] = 1.0
-    return tokens, standing
+    if len(tokens):
+        standing[0, 3] = 1.0
+    return standing
+
+
+def sentence_tokens(sentence: str) -> tuple[list[Token], np.ndarray]:
+    """The word tokens of one sentence and their standing features (STANDING order)."""
+    tokens = tokenize(sentence)
+    quotes = sorted((q.inner.start, q.inner.end) for q in find_quotes(sentence))
+    return tokens, standing_features(sentence, tokens, quotes)
 
 
 @dataclass

@@ -17,9 +17,9 @@ import hashlib
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -35,8 +35,7 @@ class WordModelError(ValueError):
     """The loaded-word model file is missing, damaged or of another format (a one-line message)."""
 
 
-@dataclass(frozen=True)
-class TokenScore:
+class TokenScore(NamedTuple):
     """One token's probability of reading as loaded and the parts of its logit."""
 
     start: int  # offsets into the scored text
@@ -50,13 +49,30 @@ class TokenScore:
     standing: float  # name / capitals / quotes / first word
     intercept: float
 
-    @property
     def logit(self) -> float:
         return self.intercept + self.own + self.before + self.after + self.tone + self.standing
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+class DocScores:
+    """Token probabilities of a batch of sentences as arrays; ``token(k)`` gives one token's full record."""
+
+    def __init__(self, tokens: Sequence[Token], probability: np.ndarray, parts: dict[str, np.ndarray],
+                 intercept: float):
+        self.tokens = tokens
+        self.probability = probability
+        self.parts = parts
+        self.intercept = intercept
+        self.starts = [t.start for t in tokens]
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def token(self, k: int, offset: int = 0) -> TokenScore:
+        t = self.tokens[k]
+        p = self.parts
+        return TokenScore(t.start + offset, t.end + offset, t.folded, float(self.probability[k]),
+                          float(p["own"][k]), float(p["before"][k]), float(p["after"][k]), float(p["tone"][k]),
+                          float(p["standing"][k]), self.intercept)
 
 
 class LoadedWordModel:
@@ -84,12 +100,7 @@ class LoadedWordModel:
         self._marked_set = frozenset(self._marked)
         self._vectors_cache: np.ndarray | None = None
         self._n_vec = int(info.get("n_vector_words", 0))  # rows that have a word vector (the first ones)
-        self._own_list = self._own.tolist()
-        self._before_list = self._before.tolist()
-        self._after_list = self._after.tolist()
-        self._tone_list = self._tone.tolist()
         self._function_list = self._function.tolist()
-        self._standing_list = self._standing.tolist()
 
     # ---- loading ---------------------------------------------------------------------------------
 
@@ -129,43 +140,53 @@ class LoadedWordModel:
 
     # ---- scoring ---------------------------------------------------------------------------------
 
-    def _oov_own(self, word: str) -> float:
-        return self._oov["own"] + (self._oov.get("digit", 0.0) if word[:1].isdigit() else 0.0)
-
     def score_tokens(self, sentence: str, tokens: Sequence[Token] | None = None, offset: int = 0,
                      standing: np.ndarray | None = None) -> list[TokenScore]:
         """Every word token of ``sentence`` with its probability and logit parts (offsets + ``offset``)."""
         if tokens is None or standing is None:
             tokens, standing = sentence_tokens(sentence)
-        words = [t.folded for t in tokens]
-        idx = [self._index.get(w) for w in words]
-        n_vec = self._n_vec
-        tone_values = [self._tone_list[i] for i in idx if i is not None and i < n_vec and not self._function_list[i]]
-        tone = sum(tone_values) / len(tone_values) if tone_values else 0.0
-        own_list, before_list, after_list = self._own_list, self._before_list, self._after_list
-        out: list[TokenScore] = []
-        st = self._standing_list
+        scores = self.score_sentences([tokens], [standing])
+        return [scores.token(k, offset) for k in range(len(scores))]
+
+    def score_sentences(self, sentences: Sequence[Sequence[Token]], standings: Sequence[np.ndarray]) -> DocScores:
+        """Scores of every token of many sentences at once (vectorised; tokens keep their offsets)."""
+        tokens = [t for ts in sentences for t in ts]
         n = len(tokens)
-        for k, t in enumerate(tokens):
-            i = idx[k]
-            if i is not None:
-                own = own_list[i] + self._stem_weight.get(t.key, 0.0)
-            else:
-                own = self._oov_own(words[k]) + self._stem_weight.get(t.key, 0.0)
-            before = 0.0
-            if k > 0:
-                j = idx[k - 1]
-                before = before_list[j] if j is not None else self._oov["before"]
-            after = 0.0
-            if k + 1 < n:
-                j = idx[k + 1]
-                after = after_list[j] if j is not None else self._oov["after"]
-            row = standing[k]
-            stand = st[0] * row[0] + st[1] * row[1] + st[2] * row[2] + st[3] * row[3]
-            logit = self._intercept + own + before + after + tone + stand
-            out.append(TokenScore(t.start + offset, t.end + offset, words[k], _sigmoid(logit), own, before, after,
-                                  tone, stand, self._intercept))
-        return out
+        if not n:
+            return DocScores([], np.zeros(0), {}, self._intercept)
+        lengths = np.fromiter((len(ts) for ts in sentences), dtype=np.int64, count=len(sentences))
+        sent = np.repeat(np.arange(len(sentences)), lengths)
+        first = np.zeros(n, dtype=bool)
+        first[np.concatenate(([0], np.cumsum(lengths)[:-1]))[lengths > 0]] = True
+        last = np.zeros(n, dtype=bool)
+        last[(np.cumsum(lengths) - 1)[lengths > 0]] = True
+        index = self._index
+        idx = np.fromiter((index.get(t.folded, -1) for t in tokens), dtype=np.int64, count=n)
+        known = idx >= 0
+        safe = np.where(known, idx, 0)
+        stem_weight = self._stem_weight
+        own = np.where(known, self._own[safe], self._oov["own"])
+        if not known.all():
+            digit = self._oov.get("digit", 0.0)
+            for k in np.flatnonzero(~known):
+                if tokens[k].folded[:1].isdigit():
+                    own[k] += digit
+        own += np.fromiter((stem_weight.get(t.key, 0.0) for t in tokens), dtype=np.float64, count=n)
+        before = np.zeros(n)
+        before[1:] = np.where(known[:-1], self._before[safe[:-1]], self._oov["before"])
+        before[first] = 0.0
+        after = np.zeros(n)
+        after[:-1] = np.where(known[1:], self._after[safe[1:]], self._oov["after"])
+        after[last] = 0.0
+        content = known & (idx < self._n_vec) & ~self._function[safe]
+        counts = np.bincount(sent, weights=content.astype(np.float64), minlength=len(sentences))
+        sums = np.bincount(sent, weights=np.where(content, self._tone[safe], 0.0), minlength=len(sentences))
+        tone = (sums / np.maximum(counts, 1.0))[sent]
+        standing = np.vstack(standings).astype(np.float64) @ self._standing
+        logit = self._intercept + own + before + after + tone + standing
+        prob = 1.0 / (1.0 + np.exp(-logit))
+        parts = {"own": own, "before": before, "after": after, "tone": tone, "standing": standing}
+        return DocScores(tokens, prob, parts, self._intercept)
 
     def is_function_word(self, word: str) -> bool:
         i = self._index.get(word)
@@ -211,6 +232,12 @@ class LoadedWordModel:
                 out.append(w)
         return tuple(out[:k])
 
+    def _unit_vectors(self) -> np.ndarray:
+        if not hasattr(self, "_unit_cache"):
+            vecs = self._vectors
+            self._unit_cache = vecs / (np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-9)
+        return self._unit_cache
+
     def _marked_rows(self) -> np.ndarray:
         if not hasattr(self, "_marked_rows_cache"):
             rows, pos = [], []
@@ -233,13 +260,14 @@ class LoadedWordModel:
         i = self._index.get(word)
         if i is None or i >= len(self._vectors):
             return ()
-        vecs = self._vectors
-        if not hasattr(self, "_vec_norm"):
-            self._vec_norm = np.linalg.norm(vecs, axis=1) + 1e-9
-        sims = vecs @ vecs[i] / (self._vec_norm * self._vec_norm[i])
+        unit = self._unit_vectors()
+        sims = unit @ unit[i]
         cut = math.log(self.threshold / (1 - self.threshold)) - self._intercept - 2.0
+        top = np.argpartition(-sims, 200)[:200]
         out: list[str] = []
-        for j in np.argsort(-sims)[1:200]:
+        for j in top[np.argsort(-sims[top])]:
+            if j == i:
+                continue
             if sims[j] < 0.6 or len(out) >= k:
                 break
             w = self._words[j]
