@@ -33,7 +33,7 @@ def _load_model(model: Any) -> Any:
     if model in (None, False):
         return None
     if model == "default":
-        from annotator.classify import BiasModel
+        from annotator.model.sentence import BiasModel
 
         return BiasModel.load()
     return model

@@ -33,7 +33,7 @@ def _folded_set(words) -> frozenset[str]:
 
 def load_marked(data_dir: str | Path, test_hashes: set[str]) -> tuple[MarkedSentences, MarkedSentences]:
     """(training part, test split) of BABE SG2 with expert marks and, where MBIC has the sentence, crowd marks."""
-    from annotator.train import _parse_words, load_mbic, load_sg2
+    from annotator.model.data import _parse_words, load_mbic, load_sg2
 
     data_dir = Path(data_dir)
     df = load_sg2(data_dir)

@@ -129,7 +129,7 @@ def basil_sentence_auc(articles: Sequence[BasilArticle], model) -> dict:
 
 def subjective_baseline_words(data_dir: Path) -> list[str]:
     """Recasens NPOV bias words + Riloff strong subjectives (the baseline named in the issue)."""
-    from annotator.features import load_recasens_lexicons
+    from annotator.model.features import load_recasens_lexicons
 
     lists = load_recasens_lexicons(data_dir / "lexicons")
     return list(lists.get("npov_bias", [])) + list(lists.get("strong_subjective", []))

@@ -57,7 +57,7 @@ def _folded_set(words) -> frozenset[str]:
 
 def load_resources(data_dir: Path) -> WordResources:
     """Vectors (shipped), Recasens/Riloff lists (../shared/data), VADER, the project's single-word terms."""
-    from annotator.features import load_recasens_lexicons, load_vader_lexicon, load_word_vectors
+    from annotator.model.features import load_recasens_lexicons, load_vader_lexicon, load_word_vectors
 
     words, vectors = load_word_vectors()
     recasens = load_recasens_lexicons(data_dir / "lexicons")

@@ -199,7 +199,7 @@ class LoadedWordModel:
         """The shipped word vectors (annotator/data/word_vectors.npz), whose words are the first rows of the
         score tables in the same order; loaded on first use (explanations only)."""
         if self._vectors_cache is None:
-            from annotator.features import load_word_vectors
+            from annotator.model.features import load_word_vectors
 
             words, vectors = load_word_vectors()
             n = int(self.info.get("n_vector_words", 0))
