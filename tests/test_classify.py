@@ -262,3 +262,20 @@ def test_classify_top_terms_show_no_bare_function_words(model):
     sents = [s for s, _ in FAITHFUL] + ["This is what it is, and that is that.", "The committee met on Tuesday."]
     for _, terms in model.score(sents, top_k=10_000):
         assert not any(t in FUNCTION_WORDS or set(t.split()) <= FUNCTION_WORDS for t, _ in terms)
+
+
+def test_classify_common_words_never_lead_an_explanation(model, ukraine_text):
+    """Grammatical words are one remainder term, always after the words a journalist can act on."""
+    from annotator.model.sentence import COMMON_WORDS
+    from annotator.segment import segment
+
+    sentences = [ukraine_text[s.span.start : s.span.end] for s in segment(ukraine_text)]
+    sentences += ["Ukraine is striving for the alliance, this is one of its strategic goals.", "It is what it is."]
+    seen_common = False
+    for _, terms in model.score(sentences, top_k=5):
+        names = [t for t, _ in terms]
+        if COMMON_WORDS in names:
+            seen_common = True
+            assert names.index(COMMON_WORDS) == len(names) - 1, names
+        assert len([n for n in names if n != COMMON_WORDS]) <= 5
+    assert seen_common, "the remainder term should still appear where grammatical words weigh in"

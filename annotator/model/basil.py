@@ -91,7 +91,7 @@ def load_basil(basil_dir: str | Path) -> list[BasilArticle]:
             if text[span.start : span.end] != a.get("txt", ""):
                 raise BasilError(f"{key}: span {sid}[{a['start']}:{a['end']}] is not {a.get('txt')!r}")
             spans.append(BiasSpan(span, str(a.get("bias", "")), str(a.get("quote", "")).lower() == "yes"))
-        out.append(BasilArticle(key, str(article.get("source", "")), text, tuple(sentences), tuple(spans)))
+        out.append(BasilArticle(key, str(article.get("source", "")).lower(), text, tuple(sentences), tuple(spans)))
     if not out:
         raise BasilError(f"{root} holds no annotated articles")
     return out

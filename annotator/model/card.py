@@ -209,6 +209,8 @@ def model_card(m: dict) -> str:
             "Cross-validation and leave-one-outlet-out numbers above are for the training recipe on SG2 alone.",
             "",
         ]
+    if m.get("loaded_word"):
+        lines += loaded_word_lines(m["loaded_word"])
     lines += [
         "## Known limits",
         "",
@@ -248,3 +250,98 @@ def model_card(m: dict) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _f(v) -> str:
+    return "–" if v is None else f"{v:.3f}"
+
+
+def loaded_word_lines(lw: dict) -> list[str]:
+    """The card's section on the loaded-word detector (models/loaded_words.npz)."""
+    rec = lw.get("model", {})
+    cv = rec.get("cv", {})
+    lines = [
+        "## The loaded-word detector (`loaded_word`, models/loaded_words.npz)",
+        "",
+        "A second linear model scores every word of a sentence in context: the word itself (its stem, its distilled",
+        "word vector, membership in the Recasens/Riloff lists, VADER valence, the project's lexicon), the words",
+        "before and after it, the sentence's tone (mean vector of its content words) and how it stands (a",
+        "capitalised name, all capitals, inside quotation marks). Labels: the words BABE's experts marked as",
+        f"biased in the training part ({rec.get('n_training_sentences', '–')} sentences; the test split is never",
+        "seen). The fitted logistic regression is collapsed into per-word score tables, so each flag splits",
+        "exactly into what the word, its neighbours and the sentence contributed; stored as plain arrays (npz, no",
+        "pickle).",
+        "",
+        f"Threshold {rec.get('threshold', '–')}: the one with the best token F1 in 5-fold cross-validation on the",
+        f"training part (CV token F1 {_f(cv.get('cv_f1'))}, ROC-AUC {_f(cv.get('cv_auc'))}). It is never tuned on",
+        "the test split or on BASIL. Lexicon flags show the model's in-context probability but are not dropped",
+        "by it: on the project's literal-use tests it missed a loaded use ('slashed prices') and removed no",
+        "literal one, so literal senses are handled by each entry's curated `literal_context` words.",
+        "",
+    ]
+    babe = lw.get("babe_test")
+    if babe:
+        t = babe["model_tokens"]
+        lines += [
+            f"### Word level, BABE test split ({t['n_sentences']} sentences, {t['n_marked']} marked words)",
+            "",
+            f"Detector tokens: precision {_f(t['precision'])}, recall {_f(t['recall'])}, **F1 {_f(t['f1'])}**,"
+            f" ROC-AUC {_f(t['roc_auc'])}, Brier {_f(t['brier'])}.",
+            "",
+            "| flags from | precision | recall | F1 |",
+            "|---|---|---|---|",
+        ]
+        names = {
+            "lexicon": "curated lexicon",
+            "detector": "loaded-word detector",
+            "both": "lexicon + detector (the app)",
+            "subjective_list": "baseline: Recasens NPOV + Riloff strong subjectives",
+        }
+        for key, label in names.items():
+            r = babe["spans"].get(key)
+            if r:
+                lines.append(f"| {label} | {_f(r['precision'])} | {_f(r['recall'])} | {_f(r['f1'])} |")
+        lines.append("")
+    basil = lw.get("basil")
+    if basil:
+        lines += [
+            "### Span level, BASIL (300 articles from Fox News, the New York Times and HuffPost; evaluation only)",
+            "",
+            "Out of domain: no BASIL text was used to train or to choose any threshold. Recall: share of the 480",
+            "lexical-bias spans that a flag overlaps. Precision: share of flags inside any annotated bias span",
+            "(lexical or informational; about 10% of all words are).",
+            "",
+            "| flags from | lexical recall | precision | flags per 1,000 words |",
+            "|---|---|---|---|",
+        ]
+        names = {
+            "lexicon": "curated lexicon",
+            "detector": "loaded-word detector",
+            "both": "lexicon + detector (the app)",
+            "subjective_list": "baseline: Recasens NPOV + Riloff strong subjectives",
+        }
+        for key, label in names.items():
+            r = basil.get(key)
+            if r:
+                lines.append(
+                    f"| {label} | {_f(r['recall_lexical'])} | {_f(r['precision'])} | {r['flags_per_1000_words']} |"
+                )
+        lines.append("")
+    sentence_auc = lw.get("basil_sentence_auc")
+    if sentence_auc:
+        lines += [
+            "### Sentence level, BASIL",
+            "",
+            f"ROC-AUC of the sentence classifier for \"the sentence holds a lexical or informational bias span\" over"
+            f" {sentence_auc['n_sentences']} sentences ({sentence_auc['positive_share']:.0%} positive):"
+            f" {_f(sentence_auc['roc_auc'])}.",
+            "",
+        ]
+    lines += [
+        "Limits: the detector learned from US political news sentences marked by BABE's experts; its context",
+        "window is one word either side plus the sentence's tone, so a literal sense far from its cue ('the",
+        "audience laughed ... hysterically') can still be flagged. Its flags are suggestions, shown apart from",
+        "the curated list's.",
+        "",
+    ]
+    return lines

@@ -26,8 +26,18 @@ def _add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
 
 
+def _add_only_argument(parser: argparse.ArgumentParser, verb: str) -> None:
+    parser.add_argument(
+        "--only",
+        choices=("sentence", "words"),
+        default=None,
+        help=f"{verb} only the sentence classifier or only the loaded-word detector (default: both)",
+    )
+
+
 def add_train_arguments(parser: argparse.ArgumentParser) -> None:
     _add_common_arguments(parser)
+    _add_only_argument(parser, "train")
     parser.add_argument(
         "--feedback",
         metavar="DB",
@@ -39,8 +49,72 @@ def add_train_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_evaluate_arguments(parser: argparse.ArgumentParser) -> None:
     _add_common_arguments(parser)
+    _add_only_argument(parser, "evaluate")
     parser.add_argument("--n-jobs", type=int, default=2, help="parallel CV fits (default 2)")
     parser.add_argument("--skip-ablation", action="store_true", help="do not recompute the feature ablation")
+
+
+def train_words(data_dir: Path, out_dir: Path, subset: int | None = None, log=print) -> dict:
+    """Train the loaded-word detector into ``out_dir/loaded_words.npz`` (the test split of ``out_dir``, or
+    the one the seed gives, is held out) and record it in metrics.json."""
+    from annotator.model.data import TEST_SPLIT_FILE, load_sg2, make_test_split, read_test_split
+    from annotator.model.word_training import train_word_model
+    from annotator.model.words import MODEL_FILE
+
+    split = out_dir / TEST_SPLIT_FILE
+    test_hashes = read_test_split(split) if split.is_file() else make_test_split(load_sg2(data_dir))
+    info = train_word_model(data_dir, out_dir / MODEL_FILE.name, test_hashes, subset=subset, log=log)
+    _update_metrics(out_dir, {"model": _word_record(out_dir, info)}, replace=True)
+    return info
+
+
+def _word_record(out_dir: Path, info: dict) -> dict:
+    from annotator.model.sentence import file_sha256
+    from annotator.model.words import MODEL_FILE
+
+    path = out_dir / MODEL_FILE.name
+    keep = ("name", "threshold", "cv", "config", "n_training_sentences", "data", "subset")
+    return {**{k: info[k] for k in keep if k in info}, "file": MODEL_FILE.name, "sha256": file_sha256(path),
+            "size_bytes": path.stat().st_size}
+
+
+def _update_metrics(out_dir: Path, section: dict, replace: bool = False) -> None:
+    """Write the ``loaded_word`` section of metrics.json (the rest untouched) and re-render the model card."""
+    import json
+
+    from annotator.model.card import model_card
+    from annotator.model.data import CARD_FILE, METRICS_FILE
+    from annotator.model.metrics import _r
+
+    path = out_dir / METRICS_FILE
+    metrics = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    current = {} if replace else dict(metrics.get("loaded_word") or {})
+    current.update(section)
+    metrics["loaded_word"] = _r(current)
+    path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+    if "cv_5fold" in metrics:  # a full evaluation exists: the card can be written
+        (out_dir / CARD_FILE).write_text(model_card(metrics), encoding="utf-8")
+
+
+def evaluate_words_into_metrics(data_dir: Path, out_dir: Path, log=print) -> dict:
+    """Evaluate the loaded-word detector in ``out_dir`` and record the numbers in metrics.json."""
+    from annotator.model.word_eval import evaluate_words
+    from annotator.model.words import MODEL_FILE, LoadedWordModel
+
+    result = evaluate_words(data_dir, out_dir, log=log)
+    model = LoadedWordModel.load(out_dir / MODEL_FILE.name)
+    result["model"] = _word_record(out_dir, model.info)
+    _update_metrics(out_dir, result)
+    babe = result["babe_test"]["model_tokens"]
+    log(
+        f"loaded-word detector: BABE test token F1 {babe['f1']:.3f} "
+        f"(P {babe['precision']:.3f}, R {babe['recall']:.3f})"
+    )
+    if "basil" in result:
+        both = result["basil"]["both"]
+        log(f"  BASIL lexicon + detector: lexical recall {both['recall_lexical']:.3f}, precision "
+            f"{both['precision']:.3f}, {both['flags_per_1000_words']:.1f} flags per 1,000 words")
+    return result
 
 
 def _fail(msg: str) -> int:
@@ -54,7 +128,11 @@ def run_train(args) -> int:
         if feedback is not None:
             load_feedback(feedback)  # fail fast, before the data are read
         data_dir = resolve_data_dir(args.data_dir)
-        train_model(data_dir, Path(args.out), seed=args.seed, subset=args.subset, feedback=feedback)
+        only = getattr(args, "only", None)
+        if only != "words":
+            train_model(data_dir, Path(args.out), seed=args.seed, subset=args.subset, feedback=feedback)
+        if only != "sentence":
+            train_words(data_dir, Path(args.out), subset=args.subset)
     except DataError as exc:
         return _fail(str(exc))
     except OSError as exc:
@@ -64,17 +142,22 @@ def run_train(args) -> int:
 
 def run_evaluate(args) -> int:
     from annotator.model.sentence import ModelError
+    from annotator.model.words import WordModelError
 
     try:
         data_dir = resolve_data_dir(args.data_dir)
-        evaluate(
-            data_dir,
-            Path(args.out),
-            seed=args.seed,
-            n_jobs=getattr(args, "n_jobs", 2),
-            ablation=not getattr(args, "skip_ablation", False),
-        )
-    except (DataError, ModelError) as exc:
+        only = getattr(args, "only", None)
+        if only != "words":
+            evaluate(
+                data_dir,
+                Path(args.out),
+                seed=args.seed,
+                n_jobs=getattr(args, "n_jobs", 2),
+                ablation=not getattr(args, "skip_ablation", False),
+            )
+        if only != "sentence":
+            evaluate_words_into_metrics(data_dir, Path(args.out))
+    except (DataError, ModelError, WordModelError) as exc:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(f"{exc.filename or ''}: {exc.strerror or exc}")

@@ -318,6 +318,7 @@ def evaluate(
         "crowd_vs_experts": crowd,
         "ablation": abl,
         **({"feedback": old["feedback"]} if old.get("feedback") else {}),
+        **({"loaded_word": old["loaded_word"]} if old.get("loaded_word") else {}),
         "evaluated_at": _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat(),
         "evaluate_seconds": round(time.time() - t0, 1),
     }

@@ -559,18 +559,19 @@ class BiasModel:
         """Per sentence: (probability biased, top_k (term, contribution) pairs that pushed the score).
 
         A contribution is coefficient x feature value, in log-odds, attributed to a word or n-gram of the
-        sentence (sentence-level features have bracketed names such as ``[quoted text]``; grammatical words
-        such as "the" or "is" are summed into one ``[common words]`` term). Terms that
-        pushed towards "biased" come first, largest first; if there are fewer than ``top_k`` of them the
-        rest are the strongest terms pushing the other way.
+        sentence (sentence-level features have bracketed names such as ``[quoted text]``). Terms that pushed
+        towards "biased" come first, largest first; if there are fewer than ``top_k`` of them the rest are
+        the strongest terms pushing the other way. Grammatical words such as "the" or "is" are summed into
+        one ``[common words]`` term that never leads: when it is among the strongest it comes last, after
+        up to ``top_k`` terms a journalist can act on (a remainder views may leave out).
         """
         texts = ["" if s is None else str(s) for s in sentences]
         if not texts:
             return []
         logits, raw = self._forward(texts, explain=True)
         probs = _sigmoid(logits)
-        tops = self._top_terms(len(texts), raw, top_k)
-        return [(float(p), t) for p, t in zip(probs, tops, strict=True)]
+        tops = self._top_terms(len(texts), raw, top_k + 1)
+        return [(float(p), _common_words_last(t, top_k)) for p, t in zip(probs, tops, strict=True)]
 
     def _top_terms(self, n: int, raw, k: int) -> list[tuple[tuple[str, float], ...]]:
         """Sum contributions per (sentence, term) and pick each sentence's top k, vectorised.
@@ -926,6 +927,13 @@ def _block_features(sub, n: int, r: np.ndarray, t: np.ndarray, cnt: np.ndarray):
         )
         return F, W
     raise TypeError(f"unsupported feature block {type(sub).__name__}")
+
+
+def _common_words_last(terms: tuple[tuple[str, float], ...], k: int) -> tuple[tuple[str, float], ...]:
+    """Up to ``k`` terms other than ``[common words]``, in order, then ``[common words]`` if it was there."""
+    content = tuple(t for t in terms if t[0] != COMMON_WORDS)[:k]
+    common = tuple(t for t in terms if t[0] == COMMON_WORDS)
+    return content + common
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

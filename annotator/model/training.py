@@ -430,6 +430,11 @@ def train_model(
         }
         metrics["feedback"] = fb_record
         log(feedback_table(_r(fb_record)))
+    previous = out_dir / METRICS_FILE
+    if previous.is_file():  # keep the loaded-word detector's section (it has its own train/evaluate)
+        old = json.loads(previous.read_text(encoding="utf-8"))
+        if old.get("loaded_word"):
+            metrics["loaded_word"] = old["loaded_word"]
     (out_dir / METRICS_FILE).write_text(json.dumps(_r(metrics), indent=2) + "\n", encoding="utf-8")
     log(
         f"wrote {model_path} ({record['size_bytes'] / 1e6:.2f} MB, sha256 {record['sha256'][:12]}), "

@@ -133,3 +133,91 @@ def subjective_baseline_words(data_dir: Path) -> list[str]:
 
     lists = load_recasens_lexicons(data_dir / "lexicons")
     return list(lists.get("npov_bias", [])) + list(lists.get("strong_subjective", []))
+
+
+def _word_level_sets(texts: Sequence[str], marks: Sequence[frozenset[str]], predict) -> dict:
+    """Token P/R/F1 where ``predict(text)`` gives the set of folded words flagged in a sentence."""
+    tp = npred = ngold = 0
+    for text, gold in zip(texts, marks, strict=True):
+        tokens = [m.group() for m in WORD_RE.finditer(text)]
+        folded = [fold(t) for t in tokens]
+        flagged = predict(text)
+        pred = [w in flagged for w in folded]
+        truth = [w in gold for w in folded]
+        tp += sum(p and g for p, g in zip(pred, truth, strict=True))
+        npred += sum(pred)
+        ngold += sum(truth)
+    prec = tp / npred if npred else 0.0
+    rec = tp / ngold if ngold else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "flagged": npred}
+
+
+def _flagged_words(annotator, detectors: set[str]):
+    def predict(text: str) -> set[str]:
+        doc = annotator.annotate(text)
+        out: set[str] = set()
+        for a in doc.annotations:
+            if a.detector in detectors:
+                out.update(fold(m.group()) for m in WORD_RE.finditer(doc.evidence(a.span)))
+        return out
+
+    return predict
+
+
+def evaluate_words(data_dir: Path, models_dir: Path, log=print) -> dict:
+    """Every number of the loaded-word detector's section of metrics.json (see the module docstring)."""
+    import time
+
+    from annotator.model.basil import load_basil
+    from annotator.model.data import TEST_SPLIT_FILE, read_test_split
+    from annotator.model.word_data import load_marked
+    from annotator.model.words import MODEL_FILE, LoadedWordModel
+    from annotator.pipeline import Annotator
+
+    t0 = time.time()
+    model = LoadedWordModel.load(models_dir / MODEL_FILE.name)
+    _, test = load_marked(data_dir, read_test_split(models_dir / TEST_SPLIT_FILE))
+    log(f"loaded-word detector: BABE test split ({len(test.texts)} sentences)")
+    subjective = subjective_baseline_words(data_dir)
+    both = Annotator(model=None, detectors=["lexicon", "loaded_word"])
+    engines = {
+        "lexicon": (both, {"lexicon"}),
+        "detector": (Annotator(model=None, detectors=["loaded_word"]), {"loaded_word"}),
+        "both": (both, {"lexicon", "loaded_word"}),
+    }
+    for engine, _ in engines.values():
+        for d in engine.detectors:
+            if d.id == "loaded_word":
+                d.model = model
+                d.threshold = model.threshold
+    subjective_set = frozenset(fold(w) for w in subjective)
+    babe = {
+        "model_tokens": babe_word_level(model, test.texts, test.expert, model.threshold),
+        "spans": {
+            name: _word_level_sets(test.texts, test.expert, _flagged_words(engine, ids))
+            for name, (engine, ids) in engines.items()
+        },
+    }
+    babe["spans"]["subjective_list"] = _word_level_sets(
+        test.texts, test.expert, lambda t: {fold(m.group()) for m in WORD_RE.finditer(t)} & subjective_set
+    )
+    out: dict = {"model": {k: model.info[k] for k in ("name", "threshold", "cv", "config", "n_training_sentences",
+                                                      "data") if k in model.info},
+                 "babe_test": babe}
+    basil_dir = data_dir / "basil"
+    if basil_dir.is_dir():
+        articles = load_basil(basil_dir)
+        log(f"loaded-word detector: BASIL ({len(articles)} articles, evaluation only)")
+        basil = {name: basil_span_level(articles, annotator_flagger(engine, ids))
+                 for name, (engine, ids) in engines.items()}
+        basil["subjective_list"] = basil_span_level(articles, word_list_flagger(subjective))
+        out["basil"] = basil
+        from annotator.model.data import MODEL_FILE as SENTENCE_MODEL_FILE
+        from annotator.model.sentence import BiasModel
+
+        sentence_model = models_dir / SENTENCE_MODEL_FILE
+        if sentence_model.is_file():
+            out["basil_sentence_auc"] = basil_sentence_auc(articles, BiasModel.load(sentence_model))
+    out["seconds"] = round(time.time() - t0, 1)
+    return out

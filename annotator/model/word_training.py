@@ -27,7 +27,7 @@ from annotator.model.word_features import (
     WordResources,
     token_blocks,
 )
-from annotator.model.words import FORMAT_VERSION
+from annotator.model.words import FORMAT_VERSION, explanation_tables
 from annotator.textnorm import fold
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -207,18 +207,9 @@ def collapse(model, layout: FeatureLayout, resources: WordResources, marked: lis
     }
 
 
-def train_word_model(data_dir: Path, out_path: Path, test_hashes: set[str], config: dict = WORD_CONFIG,
-                     log=print) -> dict:
-    """Fit on the training part, pick the threshold by CV, collapse, save; returns the info dict."""
-    t0 = time.perf_counter()
-    resources = load_resources(data_dir)
-    train, _test = load_marked(data_dir, test_hashes)
-    log(f"loaded-word detector: {len(train.texts)} training sentences; choosing the threshold by 5-fold CV")
-    cv = cv_threshold(resources, train, config)
-    log(f"  CV token F1 {cv['cv_f1']} at threshold {cv['threshold']} (AUC {cv['cv_auc']})")
-    model, layout = fit_word_model(resources, train, config)
-    marked_counts = Counter(w for s in train.expert for w in s)
-    marked = sorted(w for w, c in marked_counts.items() if w.isalpha())
+def build_tables(model, layout: FeatureLayout, resources: WordResources, marked: list[str], threshold: float,
+                 extra_info: dict | None = None) -> tuple[dict[str, np.ndarray], dict]:
+    """(arrays, info) of the run-time model (``LoadedWordModel(arrays, info)``) from a fitted regression."""
     arrays = collapse(model, layout, resources, marked)
     oov_own = float(arrays.pop("_oov_flags"))
     oov_digit = float(arrays.pop("_oov_digit"))
@@ -227,20 +218,58 @@ def train_word_model(data_dir: Path, out_path: Path, test_hashes: set[str], conf
         "name": "BABE loaded-word detector",
         "intercept": float(model.intercept_[0]),
         "oov": {"own": oov_own, "digit": oov_digit, "before": 0.0, "after": 0.0, "tone": 0.0},
-        "threshold": cv["threshold"],
-        "cv": cv,
-        "config": config,
-        "n_training_sentences": len(train.texts),
+        "threshold": float(threshold),
         "n_vector_words": len(resources.vector_index),
         "features": {"word_flags": list(WORD_FLAGS), "list_flags": list(LIST_FLAGS), "standing": list(STANDING),
                      "offsets": list(OFFSETS)},
-        "data": "BABE SG2 expert word marks (Spinde et al. 2021, AGPL-3.0), training part only; word lists: "
-        "Recasens et al. 2013 (MIT), VADER (MIT), the project's lexicon",
-        "train_seconds": round(time.perf_counter() - t0, 1),
+        **(extra_info or {}),
     }
-    arrays["info"] = np.array(json.dumps(info))
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(out_path, "wb") as fh:
-        np.savez_compressed(fh, **arrays)
+    arrays.update(explanation_tables(arrays["words"].tolist(), arrays["own"], arrays["function"],
+                                     resources.vectors, marked, info["intercept"], info["threshold"]))
+    return arrays, info
+
+
+def marked_words(data: MarkedSentences) -> list[str]:
+    """Every word the experts marked in ``data`` (the words explanations may name as "similar")."""
+    return sorted({w for s in data.expert for w in s if w.isalpha()})
+
+
+def train_word_model(data_dir: Path, out_path: Path, test_hashes: set[str], config: dict = WORD_CONFIG,
+                     subset: int | None = None, log=print) -> dict:
+    """Fit on the training part, pick the threshold by CV, collapse, save; returns the info dict.
+    ``subset``: train on only the first N training sentences (quick tests)."""
+    t0 = time.perf_counter()
+    resources = load_resources(data_dir)
+    train, _test = load_marked(data_dir, test_hashes)
+    if subset:
+        train = _subset(train, range(min(int(subset), len(train.texts))))
+    log(f"loaded-word detector: {len(train.texts)} training sentences; choosing the threshold by 5-fold CV")
+    cv = cv_threshold(resources, train, config)
+    log(f"  CV token F1 {cv['cv_f1']} at threshold {cv['threshold']} (AUC {cv['cv_auc']})")
+    model, layout = fit_word_model(resources, train, config)
+    arrays, info = build_tables(
+        model,
+        layout,
+        resources,
+        marked_words(train),
+        cv["threshold"],
+        {
+            "cv": cv,
+            "config": config,
+            "n_training_sentences": len(train.texts),
+            "subset": int(subset) if subset else None,
+            "data": "BABE SG2 expert word marks (Spinde et al. 2021, AGPL-3.0), training part only; word lists: "
+            "Recasens et al. 2013 (MIT), VADER (MIT), the project's lexicon",
+            "train_seconds": round(time.perf_counter() - t0, 1),
+        },
+    )
+    save_tables(out_path, arrays, info)
     log(f"  wrote {out_path} ({out_path.stat().st_size / 1e6:.1f} MB)")
     return info
+
+
+def save_tables(out_path: Path, arrays: dict[str, np.ndarray], info: dict) -> None:
+    """Write the run-time model as a compressed npz of plain arrays (info as a JSON string; no pickle)."""
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(out_path, "wb") as fh:
+        np.savez_compressed(fh, **arrays, info=np.array(json.dumps(info)))

@@ -28,7 +28,8 @@ from annotator.textnorm import Token
 
 MODEL_FILE = Path(__file__).resolve().parent.parent.parent / "models" / "loaded_words.npz"
 FORMAT_VERSION = 1
-_ARRAYS = ("words", "own", "before", "after", "tone", "function", "stems", "stem_weight", "standing", "marked")
+_ARRAYS = ("words", "own", "before", "after", "tone", "function", "stems", "stem_weight", "standing", "marked",
+           "explain_words", "explain_similar", "explain_alternatives")
 
 
 class WordModelError(ValueError):
@@ -94,12 +95,18 @@ class LoadedWordModel:
         self._intercept = float(info["intercept"])
         self._oov = {k: float(v) for k, v in info["oov"].items()}  # own/before/after/tone of an unknown word
         self.threshold = float(info["threshold"])
-        # a lexicon entry with a literal sense is flagged only at or above this in-context probability
-        self.confirm_threshold = float(info.get("confirm_threshold", self.threshold / 2))
         self._marked = [str(w) for w in arrays["marked"]]
         self._marked_set = frozenset(self._marked)
-        self._vectors_cache: np.ndarray | None = None
         self._n_vec = int(info.get("n_vector_words", 0))  # rows that have a word vector (the first ones)
+        explain = zip(arrays["explain_words"].tolist(), arrays["explain_similar"].tolist(),
+                      arrays["explain_alternatives"].tolist(), strict=True)
+        self._similar: dict[str, tuple[str, ...]] = {}
+        self._alternatives: dict[str, tuple[str, ...]] = {}
+        for w, sim, alt in explain:
+            if sim:
+                self._similar[w] = tuple(sim.split("|"))
+            if alt:
+                self._alternatives[w] = tuple(alt.split("|"))
         self._function_list = self._function.tolist()
 
     # ---- loading ---------------------------------------------------------------------------------
@@ -107,7 +114,7 @@ class LoadedWordModel:
     @classmethod
     def load(cls, path: str | Path | None = None) -> LoadedWordModel:
         path = Path(path) if path is not None else MODEL_FILE
-        rebuild = "rebuild it with `annotator train --words`"
+        rebuild = "rebuild it with `annotator train --only words`"
         try:
             with np.load(path, allow_pickle=False) as data:
                 arrays = {k: np.asarray(data[k]) for k in data.files}
@@ -194,87 +201,65 @@ class LoadedWordModel:
 
     # ---- explanations ----------------------------------------------------------------------------
 
-    @property
-    def _vectors(self) -> np.ndarray | None:
-        """The shipped word vectors (annotator/data/word_vectors.npz), whose words are the first rows of the
-        score tables in the same order; loaded on first use (explanations only)."""
-        if self._vectors_cache is None:
-            from annotator.model.features import load_word_vectors
-
-            words, vectors = load_word_vectors()
-            n = int(self.info.get("n_vector_words", 0))
-            if n != len(words) or words[:10] != self._words[:10]:
-                return None
-            self._vectors_cache = vectors.astype(np.float32)
-        return self._vectors_cache
-
-    @lru_cache(maxsize=4096)  # noqa: B019 (one model per process; the cache is the point)
     def similar_marked(self, word: str, k: int = 3) -> tuple[str, ...]:
         """Up to ``k`` words that the training annotators marked as biased and that are closest to ``word``
-        in the word-vector space (the word itself first if it was marked)."""
-        out: list[str] = [word] if word in self._marked_set else []
-        if self._vectors is None:
-            return tuple(out[:k])
-        i = self._index.get(word)
-        if i is None or i >= len(self._vectors):
-            return tuple(out[:k])
-        vec = self._vectors[i]
-        marked_idx = self._marked_rows()
-        if not len(marked_idx):
-            return tuple(out[:k])
-        m = self._vectors[marked_idx]
-        sims = m @ vec / (np.linalg.norm(m, axis=1) * (np.linalg.norm(vec) or 1.0) + 1e-9)
-        for j in np.argsort(-sims):
-            w = self._marked[self._marked_pos[j]]
-            if sims[j] < 0.5 or len(out) >= k:
-                break
-            if w != word and w[:4] != word[:4]:
-                out.append(w)
-        return tuple(out[:k])
+        in the word-vector space (the word itself first if it was marked); from a table built at training."""
+        own = (word,) if word in self._marked_set else ()
+        return (own + self._similar.get(word, ()))[:k]
 
-    def _unit_vectors(self) -> np.ndarray:
-        if not hasattr(self, "_unit_cache"):
-            vecs = self._vectors
-            self._unit_cache = vecs / (np.linalg.norm(vecs, axis=1, keepdims=True) + 1e-9)
-        return self._unit_cache
-
-    def _marked_rows(self) -> np.ndarray:
-        if not hasattr(self, "_marked_rows_cache"):
-            rows, pos = [], []
-            n_vec = len(self._vectors) if self._vectors is not None else 0
-            for p, w in enumerate(self._marked):
-                i = self._index.get(w)
-                if i is not None and i < n_vec:
-                    rows.append(i)
-                    pos.append(p)
-            self._marked_rows_cache = np.asarray(rows, dtype=np.int64)
-            self._marked_pos = pos
-        return self._marked_rows_cache
-
-    @lru_cache(maxsize=4096)  # noqa: B019
     def neutral_neighbours(self, word: str, k: int = 2) -> tuple[str, ...]:
         """Automatic suggestions: up to ``k`` near words in the vector space that the model rates neutral on
-        their own (own-word logit well below the threshold) and that are not forms of the same word."""
-        if self._vectors is None:
-            return ()
-        i = self._index.get(word)
-        if i is None or i >= len(self._vectors):
-            return ()
-        unit = self._unit_vectors()
-        sims = unit @ unit[i]
-        cut = math.log(self.threshold / (1 - self.threshold)) - self._intercept - 2.0
-        top = np.argpartition(-sims, 200)[:200]
-        out: list[str] = []
-        for j in top[np.argsort(-sims[top])]:
-            if j == i:
-                continue
-            if sims[j] < 0.6 or len(out) >= k:
-                break
-            w = self._words[j]
-            if w[:4] == word[:4] or not w.isalpha() or self._own[j] > cut or self._function[j]:
-                continue
-            out.append(w)
-        return tuple(out)
+        their own and that are not forms of the same word (a table built at training)."""
+        return self._alternatives.get(word, ())[:k]
+
+
+def explanation_tables(words: Sequence[str], own: np.ndarray, function: np.ndarray, vectors: np.ndarray,
+                       marked: Sequence[str], intercept: float, threshold: float) -> dict[str, np.ndarray]:
+    """For every word the model could flag on its own (its own weight within 3 log-odds of the threshold):
+    the marked words nearest to it (cosine >= 0.5, up to 3, not sharing its first four letters) and up to 2
+    automatic alternatives (cosine >= 0.6, rated neutral on their own: own weight 2 log-odds under the
+    threshold, letters only, not grammatical, not sharing its first four letters). Stored in the model file
+    so that explaining a flag costs a look-up."""
+    n_vec = len(vectors)
+    unit = vectors.astype(np.float32)
+    unit = unit / (np.linalg.norm(unit, axis=1, keepdims=True) + 1e-9)
+    cut = math.log(threshold / (1 - threshold)) - intercept
+    candidates = [i for i in range(n_vec) if own[i] >= cut - 3.0 and words[i].isalpha() and not function[i]]
+    index = {w: i for i, w in enumerate(words)}
+    marked_rows = np.asarray([index[w] for w in marked if index.get(w, n_vec) < n_vec], dtype=np.int64)
+    neutral = np.asarray([(own[j] <= cut - 2.0) and words[j].isalpha() and not function[j] for j in range(n_vec)])
+    out_words, out_similar, out_alts = [], [], []
+    for start in range(0, len(candidates), 512):
+        rows = np.asarray(candidates[start : start + 512], dtype=np.int64)
+        sims_all = unit[rows] @ unit.T  # (batch, n_vec)
+        for r, i in enumerate(rows.tolist()):
+            word = words[i]
+            similar: list[str] = []
+            if marked_rows.size:
+                sims = sims_all[r, marked_rows]
+                for j in np.argsort(-sims)[:50]:
+                    if sims[j] < 0.5 or len(similar) >= 3:
+                        break
+                    w = words[marked_rows[j]]
+                    if w != word and w[:4] != word[:4]:
+                        similar.append(w)
+            row = sims_all[r]
+            top = np.argpartition(-row, 200)[:200]
+            alts: list[str] = []
+            for j in top[np.argsort(-row[top])].tolist():
+                if row[j] < 0.6 or len(alts) >= 2:
+                    break
+                if j != i and neutral[j] and words[j][:4] != word[:4]:
+                    alts.append(words[j])
+            if similar or alts:
+                out_words.append(word)
+                out_similar.append("|".join(similar))
+                out_alts.append("|".join(alts))
+    return {
+        "explain_words": np.array(out_words, dtype=str),
+        "explain_similar": np.array(out_similar, dtype=str),
+        "explain_alternatives": np.array(out_alts, dtype=str),
+    }
 
 
 def _sha256(path: Path) -> str:
