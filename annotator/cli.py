@@ -12,6 +12,7 @@ from pathlib import Path
 from annotator import __version__
 from annotator.export import WRITERS, write
 from annotator.ingest import IngestError, check_text, decode_text, read_path
+from annotator.limits import MAX_BYTES
 
 EXIT_USAGE = 2
 
@@ -23,7 +24,9 @@ def _fail(message: str) -> int:
 
 def _read_input(path: str) -> str:
     if path == "-":
-        data = sys.stdin.buffer.read()
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise IngestError(f"stdin: more than {MAX_BYTES:,} bytes; the limit is {MAX_BYTES:,} bytes (5 MB)")
         return check_text(decode_text(data, "stdin"), "stdin")
     return read_path(path)
 

@@ -7,9 +7,7 @@ takes concurrent writers (WAL journal, busy timeout, one short transaction per d
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import sqlite3
@@ -19,6 +17,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from annotator.csvsafe import write_csv
+from annotator.limits import surrogate_message
 
 ENV_VAR = "ANNOTATOR_FEEDBACK_DB"
 DECISIONS = ("agree", "disagree")
@@ -52,6 +53,10 @@ CREATE TABLE IF NOT EXISTS ignored_terms (
 
 class FeedbackError(RuntimeError):
     """The feedback database cannot be opened or written; the message names the path."""
+
+
+class FeedbackInputError(FeedbackError, ValueError):
+    """A decision that cannot be stored as given (a note that is not valid Unicode ...); nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +140,10 @@ class FeedbackStore:
         if decision.target not in TARGETS:
             raise ValueError(f"target must be one of {TARGETS}, not {decision.target!r}")
         row = asdict(decision)
+        for key, value in row.items():
+            problem = surrogate_message(value) if isinstance(value, str) else None
+            if problem:
+                raise FeedbackInputError(f"{key}: {problem}")
         row["created_at"] = row["created_at"] or datetime.now(UTC).isoformat(timespec="seconds")
         columns = ", ".join(row)
         placeholders = ", ".join(f":{k}" for k in row)
@@ -199,17 +208,8 @@ class FeedbackStore:
         return "".join(json.dumps(asdict(d), ensure_ascii=False) + "\n" for d in self.decisions()).encode("utf-8")
 
     def export_csv(self) -> bytes:
-        buffer = io.StringIO()
-        fields = list(Decision.__dataclass_fields__)
-        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        for d in self.decisions():
-            row = asdict(d)
-            for key in ("evidence", "sentence", "note", "term"):
-                if str(row[key])[:1] in ("=", "+", "-", "@"):
-                    row[key] = "'" + row[key]
-            writer.writerow(row)
-        return buffer.getvalue().encode("utf-8")
+        """Every decision as CSV (quoted line breaks, neutralised formulas in every column: ``csvsafe``)."""
+        return write_csv((asdict(d) for d in self.decisions()), list(Decision.__dataclass_fields__))
 
 
 def labelled_sentences(decisions: list[Decision], threshold: float = 0.5) -> list[tuple[str, int]]:

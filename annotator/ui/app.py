@@ -26,6 +26,7 @@ from annotator.ui import feedback_page
 from annotator.ui.article import ARTICLE_CSS, article_html, legend_html, side_panel_html
 from annotator.ui.engine import Engine
 from annotator.ui.palette import DETECTOR_HELP, DETECTOR_LABELS, category_styles
+from annotator.ui.plain import plain
 from annotator.ui.rewrites import REWRITE_CSS, rewrites_html
 from annotator.ui.session import Active, active_annotator, annotate_cached
 from annotator.ui.session import load_engine as load_engine  # re-exported: the app's entry point uses it
@@ -112,17 +113,17 @@ def on_upload() -> None:
     if uploaded.size > MAX_BYTES:
         st.session_state[NOTICE] = (
             "error",
-            f"{uploaded.name} is {uploaded.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.",
+            f"{plain(uploaded.name)} is {uploaded.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.",
         )
         return
     try:
         text = extract_text(uploaded.getvalue(), uploaded.name)
     except IngestError as exc:
-        st.session_state[NOTICE] = ("error", f"Could not use that file. {exc}")
+        st.session_state[NOTICE] = ("error", f"Could not use that file. {plain(exc)}")
         return
     _load_text(text, uploaded.name)
     words = len(text.split())
-    st.session_state[NOTICE] = ("success", f"Loaded {uploaded.name} ({words:,} words).")
+    st.session_state[NOTICE] = ("success", f"Loaded {plain(uploaded.name)} ({words:,} words).")
 
 
 def on_sample() -> None:
@@ -233,7 +234,7 @@ def run_annotation(active: Active, text: str) -> Document | None:
         st.session_state["_last_run_ms"] = (time.perf_counter() - t0) * 1000
         return doc
     except InputError as exc:
-        st.error(f"Cannot annotate this text: {exc}.")
+        st.error(f"Cannot annotate this text: {plain(exc)}.")
     return None
 
 
