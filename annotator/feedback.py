@@ -103,16 +103,30 @@ class FeedbackStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as conn:
+                self._check_integrity(conn)
                 conn.executescript(_SCHEMA)
         except FeedbackError:
             raise
         except (sqlite3.Error, OSError) as exc:
             raise FeedbackError(self._explain(exc)) from None
 
+    def _check_integrity(self, conn: sqlite3.Connection) -> None:
+        """Refuse a damaged file at open: a file with corrupt pages opens fine and only fails on each later call,
+        while the app would believe feedback is on. ``quick_check`` reads every page once (fast)."""
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
+        if problems and problems != ["ok"]:
+            raise FeedbackError(
+                f"feedback database {self.path} is damaged ({' '.join(problems[0].split())[:120]}); "
+                "move it away to start afresh, or restore a backup"
+            )
+
     def _explain(self, exc: Exception) -> str:
         message = str(exc)
-        if isinstance(exc, sqlite3.DatabaseError) and "not a database" in message:
-            return f"feedback database {self.path} is corrupt or not a SQLite file; move it away to start afresh"
+        if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in message or "malformed" in message):
+            return (
+                f"feedback database {self.path} is damaged or not a SQLite file ({message}); "
+                "move it away to start afresh"
+            )
         if isinstance(exc, sqlite3.OperationalError) and "readonly" in message:
             return f"feedback database {self.path} is read-only; set {ENV_VAR} to a writable path"
         return f"cannot use feedback database {self.path}: {message}; set {ENV_VAR} to a writable path"

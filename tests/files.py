@@ -221,3 +221,22 @@ def hostile_uploads() -> dict[str, tuple[str, bytes, str, str]]:
             "same rule for HTML",
         ),
     }
+
+
+def make_damaged_feedback_db(path, page_size: int = 4096):  # -> Path
+    """A feedback database with 300 decisions whose pages 2-4 are overwritten: it opens, then every read fails."""
+    import sqlite3
+
+    from annotator.feedback import Decision, FeedbackStore
+
+    store = FeedbackStore(path)
+    for i in range(300):
+        store.record(Decision("h" * 64, "annotation", i, i + 3, "agree", detector="lexicon", note="a note " * 50))
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # every page into the main file
+    data = bytearray(path.read_bytes())
+    assert len(data) >= 5 * page_size, "the database spans the pages to damage"
+    for offset in range(2 * page_size, 5 * page_size, 7):
+        data[offset] = 0xA5
+    path.write_bytes(bytes(data))
+    return path
