@@ -18,6 +18,7 @@ from annotator import Document, InputError
 from annotator.charts import all_figures
 from annotator.export import WRITERS, write
 from annotator.export.naming import article_title, report_filename
+from annotator.fetch import fetch_article
 from annotator.filters import ViewSettings, apply_view
 from annotator.ingest import MAX_BYTES, MAX_WORDS, IngestError, extract_text
 from annotator.pipeline import MAX_TEXT_CHARS
@@ -47,6 +48,7 @@ SOURCE = "source_name"  # file or sample name of the submitted text, for titles 
 NOTICE = "notice"  # (level, message) shown under the input
 UPLOAD = "upload"
 SAMPLE = "sample"
+LINK = "article_link"  # the "paste a link" box
 
 EXPORTS: tuple[tuple[str, str, str, str], ...] = (
     # format, button label, extension, mime type
@@ -124,6 +126,24 @@ def on_upload() -> None:
     _load_text(text, uploaded.name)
     words = len(text.split())
     st.session_state[NOTICE] = ("success", f"Loaded {plain(uploaded.name)} ({words:,} words).")
+
+
+def on_link() -> None:
+    """Fetch the pasted link (``annotator.fetch``: time, size and address limits) and load its article."""
+    link = (st.session_state.get(LINK) or "").strip()
+    if not link:
+        return
+    try:
+        article = fetch_article(link)
+    except IngestError as exc:
+        st.session_state[NOTICE] = ("error", f"Could not use that link. {plain(exc)}")
+        return
+    _load_text(article.text, article.name)
+    source = ", ".join(x for x in (article.outlet, article.date) if x)
+    st.session_state[NOTICE] = (
+        "success",
+        f"Loaded {plain(article.name)}{f' ({plain(source)})' if source else ''}: {len(article.text.split()):,} words.",
+    )
 
 
 def on_sample() -> None:
