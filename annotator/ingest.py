@@ -9,6 +9,7 @@ file, becomes ``IngestError`` with a one-line message; callers show it as is.
 from __future__ import annotations
 
 import io
+import logging
 import re
 import time
 import zipfile
@@ -26,6 +27,11 @@ from annotator.limits import (
     PARSE_SECONDS,
     surrogate_message,
 )
+
+# pypdf logs what it repairs ("EOF marker not found") as warnings; with no logging set up Python prints them on
+# stderr, which broke the CLI's one-line errors. A handler here keeps them out of the terminal (apps that set up
+# logging still see them through their root handlers).
+logging.getLogger("pypdf").addHandler(logging.NullHandler())
 
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 __all__ = ["MAX_BYTES", "MAX_WORDS", "SUPPORTED", "IngestError", "check_text", "extract_text", "read_path"]
