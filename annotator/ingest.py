@@ -147,6 +147,8 @@ def html_to_text(data: bytes | str, name: str = "input") -> str:
     for element in list(tree.iter(*_DROP_TAGS)):
         if element.getparent() is not None:
             element.drop_tree()
+    for br in tree.iter("br"):  # a line break separates words ("one<br>two" is not "onetwo")
+        br.tail = " " + (br.tail or "")
     root = next(tree.iter("article"), None)
     if root is None:
         root = next(tree.iter("main"), None)

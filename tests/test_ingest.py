@@ -116,3 +116,16 @@ def test_ingest_html_keeps_nested_blocks_once():
 def test_ingest_check_text_rejects_lone_surrogates():
     with pytest.raises(IngestError, match="lone surrogate U\\+D800 at character 4"):
         check_text("abc \ud800 def", "api")
+
+
+@pytest.mark.parametrize(
+    ("html", "expected", "reason"),
+    [
+        (b"<p>line one<br>line two</p>", "line one line two", "a <br> separates words"),
+        (b"<p><b>Bold</b>ly said</p>", "Boldly said", "inline tags do not add spaces inside words"),
+        (b"<p>a &amp; b</p><!-- hidden comment --><p>c</p>", "a & b\n\nc", "entities decoded, comments dropped"),
+        (b"<div>No blocks at all</div>", "No blocks at all", "text outside blocks is the fallback"),
+    ],
+)
+def test_ingest_html_text_layout(html, expected, reason):
+    assert extract_text(html, "x.html") == expected, reason
