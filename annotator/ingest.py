@@ -166,11 +166,14 @@ def html_to_text(data: bytes | str, name: str = "input") -> str:
     return budget.text()
 
 
-def check_zip(data: bytes, name: str, kind: str = ".docx") -> None:
-    """Refuse a zip (a .docx) whose parts would expand past the limits, before any XML is parsed.
+def safe_zip(data: bytes, name: str, kind: str = ".docx") -> bytes:
+    """A zip (a .docx) checked and copied part by part, for a parser to read instead of ``data``.
 
-    A zip's declared sizes can lie, but ``zipfile`` (which python-docx reads with) never returns more than the
-    declared size of a part, so a lying part shows up as a bad CRC, not as gigabytes.
+    Refused before any XML is parsed: too many parts, a part that declares a zip-bomb ratio, parts that
+    together declare more than ``MAX_UNZIPPED_BYTES``. Declared sizes can lie, and ``zipfile.read`` of a
+    part decompresses all of its data in one go before cutting it to the declared size (gigabytes from a
+    lying 5 MB file), so each part is read here in 1 MB steps (bounded memory), never past its declared size
+    nor the total limit, and stored uncompressed in a new zip: the parser only ever sees bytes counted here.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -190,6 +193,15 @@ def check_zip(data: bytes, name: str, kind: str = ".docx") -> None:
                 raise IngestError(
                     f"{name}: refused: its parts expand to {declared:,} bytes; the limit is {MAX_UNZIPPED_BYTES:,}"
                 )
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as copy:
+                for info in members:
+                    if info.is_dir():
+                        continue
+                    with archive.open(info) as part, copy.open(info.filename, "w", force_zip64=True) as target:
+                        while chunk := part.read(1 << 20):  # stops at the declared size; a lie fails its CRC
+                            target.write(chunk)
+            return out.getvalue()
     except IngestError:
         raise
     except Exception as exc:  # BadZipFile, zlib.error, NotImplementedError (compression), EOFError, ...
@@ -207,10 +219,10 @@ def docx_to_text(data: bytes, name: str = "input") -> str:
     """The paragraphs of a .docx, after checking what its parts expand to."""
     import docx
 
-    check_zip(data, name)
+    checked = safe_zip(data, name)
     budget = _Budget(name, ".docx file")
     try:
-        document = docx.Document(io.BytesIO(data))
+        document = docx.Document(io.BytesIO(checked))
         for text in _docx_blocks(document):
             budget.add(text)
     except IngestError:

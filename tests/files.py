@@ -113,16 +113,22 @@ def rezip(base: bytes, replace: dict[str, bytes], extra: int = 0, filler: int = 
     return out.getvalue()
 
 
-def lying_zip(base: bytes, part: str, size: bytes) -> bytes:
-    """``base`` with ``part`` replaced by ``size`` bytes while its headers declare 1,000 bytes (a lying bomb)."""
-    data = bytearray(rezip(base, {part: size}))
+def lying_zip(base: bytes, part: str, content: bytes, declared: int = 1000, match_crc: bool = False) -> bytes:
+    """``base`` with ``part`` replaced by ``content`` while its headers declare ``declared`` bytes (a lying bomb);
+    ``match_crc`` also sets the CRC to that of the declared prefix, so the lie passes zipfile's CRC check."""
+    import zlib
+
+    data = bytearray(rezip(base, {part: content}))
     name = part.encode()
-    for signature, offset in ((b"PK\x01\x02", 24), (b"PK\x03\x04", 22)):
+    crc = zlib.crc32(content[:declared]).to_bytes(4, "little")
+    # (signature, offset of CRC-32, offset of the uncompressed size, offset of the name)
+    for signature, crc_at, size_at, name_at in ((b"PK\x01\x02", 16, 24, 46), (b"PK\x03\x04", 14, 22, 30)):
         at = data.find(signature)
         while at >= 0:
-            header_name_at = at + (46 if signature == b"PK\x01\x02" else 30)
-            if data[header_name_at : header_name_at + len(name)] == name:
-                data[at + offset : at + offset + 4] = (1000).to_bytes(4, "little")
+            if data[at + name_at : at + name_at + len(name)] == name:
+                data[at + size_at : at + size_at + 4] = declared.to_bytes(4, "little")
+                if match_crc:
+                    data[at + crc_at : at + crc_at + 4] = crc
             at = data.find(signature, at + 4)
     return bytes(data)
 
@@ -153,6 +159,12 @@ def hostile_uploads() -> dict[str, tuple[str, bytes, str, str]]:
             lying_zip(good_docx, "word/document.xml", bomb_xml),
             "not a readable .docx",
             "the headers claim 1,000 bytes; zipfile reads no more than that, so it fails its CRC check",
+        ),
+        "docx lying sizes, matching CRC": (
+            "liar2.docx",
+            lying_zip(good_docx, "word/document.xml", bomb_xml, declared=900_000, match_crc=True),
+            "not a readable .docx",
+            "declares 900 KB with the right CRC for them; only 900 KB are ever decompressed (memory stays small)",
         ),
         "docx without document part": (
             "nodoc.docx",

@@ -129,3 +129,17 @@ def test_ingest_check_text_rejects_lone_surrogates():
 )
 def test_ingest_html_text_layout(html, expected, reason):
     assert extract_text(html, "x.html") == expected, reason
+
+
+def test_ingest_lying_docx_is_never_decompressed_whole():
+    import tracemalloc
+
+    name, data, _, reason = _HOSTILE["docx lying sizes, matching CRC"]
+    tracemalloc.start()
+    try:
+        with pytest.raises(IngestError):
+            extract_text(data, name)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 30_000_000, f"{reason}: peak {peak / 1e6:.0f} MB (the part really expands to 60 MB)"
