@@ -116,7 +116,7 @@ class FeedbackStore:
         problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
         if problems and problems != ["ok"]:
             raise FeedbackError(
-                f"feedback database {self.path} is damaged ({' '.join(problems[0].split())[:120]}); "
+                f"feedback database {self.path} is corrupt: damaged pages ({' '.join(problems[0].split())[:120]}); "
                 "move it away to start afresh, or restore a backup"
             )
 
@@ -124,7 +124,7 @@ class FeedbackStore:
         message = str(exc)
         if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in message or "malformed" in message):
             return (
-                f"feedback database {self.path} is damaged or not a SQLite file ({message}); "
+                f"feedback database {self.path} is corrupt or not a SQLite file ({message}); "
                 "move it away to start afresh"
             )
         if isinstance(exc, sqlite3.OperationalError) and "readonly" in message:

@@ -121,6 +121,6 @@ def test_feedback_damaged_pages_are_detected_at_open(tmp_path):
     path = make_damaged_feedback_db(tmp_path / "fb.sqlite3")
     with sqlite3.connect(path) as conn:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the header page still reads fine
-    with pytest.raises(FeedbackError, match="is damaged") as info:
+    with pytest.raises(FeedbackError, match="is corrupt: damaged pages") as info:
         FeedbackStore(path)
     assert str(path) in str(info.value) and "move it away" in str(info.value)
