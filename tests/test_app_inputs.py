@@ -6,26 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from annotator.fetch import ENV_VAR
 from tests.news_site import news_site
-
-APP = "../streamlit_app.py"
-TIMEOUT = 60
-
-
-def _run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def _app(page: str | None = None) -> AppTest:
-    at = _run(AppTest.from_file(APP, default_timeout=TIMEOUT))
-    if page:
-        _run(at.switch_page(page))
-    return at
+from tests.test_app_workflow import _app, _run
 
 
 def _unescape(markdown: str) -> str:

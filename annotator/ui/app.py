@@ -38,7 +38,8 @@ UPLOAD_TYPES = ["txt", "md", "html", "htm", "docx", "pdf"]
 MAX_UPLOAD_MB = 5
 LIMITS_TEXT = (
     f"Up to {MAX_WORDS:,} words ({MAX_TEXT_CHARS:,} characters). Files: .txt, .md, .html, .docx or .pdf "
-    f"with a text layer, up to {MAX_UPLOAD_MB} MB. Everything runs on this computer; nothing is sent anywhere."
+    f"with a text layer, up to {MAX_UPLOAD_MB} MB. Everything runs on this computer; nothing you paste or upload is "
+    "sent anywhere (a link is fetched once, by this computer)."
 )
 
 # Session-state keys.
