@@ -242,3 +242,12 @@ def test_fetch_cli_refusals_exit_2_with_one_line(site, args, phrase):
     err = result.stderr.decode()
     assert result.returncode == 2 and phrase in err, err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_fetch_cli_compare_takes_links_and_names_them_by_title(site):
+    sample = str(ROOT / "samples" / "separatist_referendum.txt")
+    result = _cli("compare", site + "/short-link", sample, "--no-classifier", env={fetch.ENV_VAR: "loopback"})
+    assert result.returncode == 0, result.stderr.decode()
+    data = json.loads(result.stdout)
+    names = json.dumps(data)
+    assert "Referendum in the east: what the vote means" in names and "separatist referendum" in names
