@@ -64,7 +64,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
     expected: tuple[type[Exception], ...] = (IngestError, InputError, LexiconError)
     if not args.no_classifier:
-        from annotator.classify import ModelError
+        from annotator.model.sentence import ModelError
 
         expected += (ModelError,)
     try:
@@ -99,7 +99,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     expected: tuple[type[Exception], ...] = (IngestError, InputError, LexiconError)
     if not args.no_classifier:
-        from annotator.classify import ModelError
+        from annotator.model.sentence import ModelError
 
         expected += (ModelError,)
     if args.a == "-" and args.b == "-":
@@ -181,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_compare)
 
     try:
-        from annotator import train
+        from annotator.model import commands as train
     except ImportError:  # the training module is optional at run time
         train = None  # type: ignore[assignment]
     if train is not None and hasattr(train, "add_train_arguments"):

@@ -32,7 +32,7 @@ class Engine:
 def load_model() -> tuple[Any, str]:
     """(model, "") or (None, reason): the classifier if it loads and can score two probe sentences."""
     try:
-        from annotator.classify import BiasModel, ModelError
+        from annotator.model.sentence import BiasModel, ModelError
     except ImportError as exc:
         return None, f"the classifier code is not available ({exc})"
     try:
