@@ -258,7 +258,8 @@ def _read(response: Any, url: str, deadline: float) -> bytes:
         raise FetchError(f"{url}: the page is {int(declared):,} bytes; the limit is {MAX_BYTES:,} bytes (5 MB)")
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.stream(64 * 1024, decode_content=True):
+    # read1 returns what one socket read gives, so a server that drips a byte at a time still meets the deadline
+    while chunk := response.read1(64 * 1024, decode_content=True):
         size += len(chunk)
         if size > MAX_BYTES:
             raise FetchError(f"{url}: the page is larger than {MAX_BYTES:,} bytes (5 MB); stopped reading")

@@ -113,6 +113,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
         elif path == "/gzip-bomb":
             self._send(200, gzip.compress(b" " * 60_000_000, 9), "text/html", Content_Encoding="gzip")
+        elif path == "/drip":  # a byte every 0.1 s: each read is quick, the whole never ends in time
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            try:
+                for _ in range(200):
+                    self.wfile.write(b"a")
+                    self.wfile.flush()
+                    time.sleep(0.1)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            self.close_connection = True
         elif path == "/slow":
             time.sleep(1.5)
             self._send(200, ARTICLE_HTML.encode())
