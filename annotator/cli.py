@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from annotator import __version__
 from annotator.export import WRITERS, write
 from annotator.ingest import IngestError, check_text, decode_text, read_path
+from annotator.limits import MAX_BYTES
 
 EXIT_USAGE = 2
 
@@ -21,11 +23,32 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
-def _read_input(path: str) -> str:
+@dataclass(frozen=True)
+class _Input:
+    text: str
+    name: str  # a label for reports: the file stem, "stdin" or the fetched article's title
+    source: dict[str, str] | None = None  # a fetched link's url, title, outlet, date (into meta["source"])
+
+
+def _read_input(path: str, args: argparse.Namespace) -> _Input:
+    """A file, ``-`` (stdin) or an http(s) link (fetched under the address rules of ``annotator.fetch``)."""
+    from annotator.fetch import AddressPolicy, fetch_article, is_url
+
+    if is_url(path):
+        given = getattr(args, "allow_private_urls", None)
+        policy = AddressPolicy.parse(given) if given is not None else AddressPolicy.from_env()
+        article = fetch_article(path, policy)
+        return _Input(article.text, article.name, article.meta())
     if path == "-":
-        data = sys.stdin.buffer.read()
-        return check_text(decode_text(data, "stdin"), "stdin")
-    return read_path(path)
+        return _Input(_read_stdin(), "stdin")
+    return _Input(read_path(path), Path(path).stem.replace("_", " "))
+
+
+def _read_stdin() -> str:
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)  # never more than the limit, however much is piped in
+    if len(data) > MAX_BYTES:
+        raise IngestError(f"stdin: more than {MAX_BYTES:,} bytes; the limit is {MAX_BYTES:,} bytes (5 MB)")
+    return check_text(decode_text(data, "stdin"), "stdin")
 
 
 def _build_annotator(args: argparse.Namespace):  # -> Annotator (imported lazily: startup time)
@@ -45,9 +68,9 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
         expected += (ModelError,)
     try:
-        text = _read_input(args.path)
+        given = _read_input(args.path, args)
         annotator = _build_annotator(args)
-        doc = annotator.annotate(text)
+        doc = _with_source(annotator.annotate(given.text), given)
     except expected as exc:
         return _fail(str(exc).replace("\n", "; "))
     data = write(doc, args.format)
@@ -63,10 +86,9 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _side_name(path: str, given: str | None) -> str:
-    if given:
-        return given
-    return "stdin" if path == "-" else Path(path).stem.replace("_", " ")
+def _with_source(doc, given: _Input):  # Document -> Document
+    """Record where a fetched article came from in ``meta["source"]`` (url, title, outlet, date, author)."""
+    return doc.with_(meta={**doc.meta, "source": given.source}) if given.source else doc
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -83,12 +105,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.a == "-" and args.b == "-":
         return _fail("only one of A and B can be - (stdin)")
     try:
-        text_a, text_b = _read_input(args.a), _read_input(args.b)
+        input_a, input_b = _read_input(args.a, args), _read_input(args.b, args)
         annotator = _build_annotator(args)
-        doc_a, doc_b = annotator.annotate(text_a), annotator.annotate(text_b)
+        doc_a = _with_source(annotator.annotate(input_a.text), input_a)
+        doc_b = _with_source(annotator.annotate(input_b.text), input_b)
     except expected as exc:
         return _fail(str(exc).replace("\n", "; "))
-    result = compare(doc_a, doc_b, _side_name(args.a, args.name_a), _side_name(args.b, args.name_b))
+    result = compare(doc_a, doc_b, args.name_a or input_a.name, args.name_b or input_b.name)
     if args.format == "html":
         from annotator.export.compare_html import to_compare_html
 
@@ -113,17 +136,30 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_url_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-private-urls",
+        nargs="?",
+        const="all",
+        choices=["loopback", "all"],
+        metavar="loopback|all",
+        help="let links reach this computer (loopback) or also private networks (all); by default only public "
+        "addresses are fetched (also $ANNOTATOR_ALLOW_PRIVATE_URLS=loopback|1)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="annotator", description="Media bias and framing annotator.")
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("annotate", help="annotate one article (txt, md, html, docx, pdf or - for stdin)")
-    p.add_argument("path", help="file to annotate, or - to read UTF-8 text from stdin")
+    p.add_argument("path", help="file to annotate, an http(s) link to fetch, or - to read UTF-8 text from stdin")
     p.add_argument("--format", "-f", choices=sorted(WRITERS), default="json", help="output format (default json)")
     p.add_argument("--lexicon", action="append", metavar="FILE", help="extra lexicon CSV (repeatable)")
     p.add_argument("--output", "-o", metavar="OUT", help="write to this file instead of stdout")
     p.add_argument("--no-classifier", action="store_true", help="skip sentence bias scores")
+    _add_url_option(p)
     p.set_defaults(func=cmd_annotate)
 
     c = sub.add_parser(
@@ -141,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--no-classifier", action="store_true", help="skip sentence bias scores")
     c.add_argument("--name-a", metavar="NAME", help="label for A in the report (default: file name)")
     c.add_argument("--name-b", metavar="NAME", help="label for B in the report (default: file name)")
+    _add_url_option(c)
     c.set_defaults(func=cmd_compare)
 
     try:

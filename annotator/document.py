@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from annotator.limits import surrogate_message
+
 SCHEMA_VERSION = "1.1"  # 1.1: annotations gain "confidence" and "alternatives_source" (loaded_word detector)
 SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "document.schema.json"  # JSON Schema of to_dict()
 
@@ -143,6 +145,9 @@ class Document:
         if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
             raise ValueError(f"unsupported schema_version {version!r} (expected {SCHEMA_VERSION})")
         text = data["text"]
+        problem = surrogate_message(text) if isinstance(text, str) else "text is not a string"
+        if problem:
+            raise ValueError(problem)
         sentences = tuple(
             Sentence(
                 span=Span(s["start"], s["end"]),

@@ -17,11 +17,12 @@ from annotator import __version__
 from annotator.detectors import DEFAULT_DETECTORS, REGISTRY, Context, Detector
 from annotator.document import Annotation, Document, Sentence
 from annotator.lexicon import Lexicon
+from annotator.limits import MAX_TEXT_CHARS, surrogate_message
 from annotator.segment import segment
 from annotator.textnorm import fold, tokenize
 from annotator.voice import assign_voices, find_quotes
 
-MAX_TEXT_CHARS = 1_000_000  # above the 100,000-word ingest limit for any normal text
+__all__ = ["MAX_TEXT_CHARS", "Annotator", "InputError", "annotate", "default_annotator"]
 _LEXICON_USERS = {"lexicon", "scare_quote"}
 
 
@@ -93,6 +94,11 @@ class Annotator:
             raise InputError("the text is empty")
         if len(text) > MAX_TEXT_CHARS:
             raise InputError(f"the text has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}")
+        # Decided once, here at the door: text that is not valid Unicode is refused, so no exporter, store or
+        # view downstream ever meets a character it cannot encode.
+        problem = surrogate_message(text)
+        if problem:
+            raise InputError(problem)
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         sentences = segment(text)

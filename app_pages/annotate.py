@@ -26,6 +26,13 @@ with left:
     )
     st.button("Annotate", type="primary", on_click=app.on_annotate, icon=":material/edit_note:")
 with right:
+    st.text_input(
+        "…or paste a link",
+        key=app.LINK,
+        on_change=app.on_link,
+        placeholder="https://…",
+        help="The page is fetched (up to 5 MB, 20 s) and its article text, title, outlet and date are extracted.",
+    )
     st.file_uploader(
         "…or upload a file",
         type=app.UPLOAD_TYPES,

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from annotator.feedback import FeedbackStore, text_hash
 from tests.conftest import SAMPLES
+from tests.files import make_damaged_feedback_db
 
 APP = "../streamlit_app.py"
 TIMEOUT = 60
@@ -248,11 +249,13 @@ def test_app_feedback_rejected_terms_become_the_ignore_list(feedback_db):
     assert "Kiev" in _marked(_article(at))
 
 
-@pytest.mark.parametrize("problem", ["corrupt", "unwritable"])
+@pytest.mark.parametrize("problem", ["corrupt", "damaged pages", "unwritable"])
 def test_app_feedback_broken_database_keeps_annotating(tmp_path, monkeypatch, problem):
     if problem == "corrupt":
         path = tmp_path / "feedback.sqlite3"
         path.write_bytes(b"not a database " * 200)
+    elif problem == "damaged pages":  # opens fine; only a check at open finds it (issue 11)
+        path = make_damaged_feedback_db(tmp_path / "feedback.sqlite3")
     else:
         blocker = tmp_path / "a-file"
         blocker.write_text("x")

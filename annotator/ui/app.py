@@ -18,6 +18,7 @@ from annotator import Document, InputError
 from annotator.charts import all_figures
 from annotator.export import WRITERS, write
 from annotator.export.naming import article_title, report_filename
+from annotator.fetch import fetch_article
 from annotator.filters import ViewSettings, apply_view
 from annotator.ingest import MAX_BYTES, MAX_WORDS, IngestError, extract_text
 from annotator.pipeline import MAX_TEXT_CHARS
@@ -26,6 +27,7 @@ from annotator.ui import feedback_page
 from annotator.ui.article import ARTICLE_CSS, article_html, legend_html, side_panel_html
 from annotator.ui.engine import Engine
 from annotator.ui.palette import DETECTOR_HELP, DETECTOR_LABELS, category_styles
+from annotator.ui.plain import plain
 from annotator.ui.rewrites import REWRITE_CSS, rewrites_html
 from annotator.ui.session import Active, active_annotator, annotate_cached
 from annotator.ui.session import load_engine as load_engine  # re-exported: the app's entry point uses it
@@ -36,7 +38,8 @@ UPLOAD_TYPES = ["txt", "md", "html", "htm", "docx", "pdf"]
 MAX_UPLOAD_MB = 5
 LIMITS_TEXT = (
     f"Up to {MAX_WORDS:,} words ({MAX_TEXT_CHARS:,} characters). Files: .txt, .md, .html, .docx or .pdf "
-    f"with a text layer, up to {MAX_UPLOAD_MB} MB. Everything runs on this computer; nothing is sent anywhere."
+    f"with a text layer, up to {MAX_UPLOAD_MB} MB. Everything runs on this computer; nothing you paste or upload is "
+    "sent anywhere (a link is fetched once, by this computer)."
 )
 
 # Session-state keys.
@@ -46,6 +49,7 @@ SOURCE = "source_name"  # file or sample name of the submitted text, for titles 
 NOTICE = "notice"  # (level, message) shown under the input
 UPLOAD = "upload"
 SAMPLE = "sample"
+LINK = "article_link"  # the "paste a link" box
 
 EXPORTS: tuple[tuple[str, str, str, str], ...] = (
     # format, button label, extension, mime type
@@ -112,17 +116,35 @@ def on_upload() -> None:
     if uploaded.size > MAX_BYTES:
         st.session_state[NOTICE] = (
             "error",
-            f"{uploaded.name} is {uploaded.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.",
+            f"{plain(uploaded.name)} is {uploaded.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.",
         )
         return
     try:
         text = extract_text(uploaded.getvalue(), uploaded.name)
     except IngestError as exc:
-        st.session_state[NOTICE] = ("error", f"Could not use that file. {exc}")
+        st.session_state[NOTICE] = ("error", f"Could not use that file. {plain(exc)}")
         return
     _load_text(text, uploaded.name)
     words = len(text.split())
-    st.session_state[NOTICE] = ("success", f"Loaded {uploaded.name} ({words:,} words).")
+    st.session_state[NOTICE] = ("success", f"Loaded {plain(uploaded.name)} ({words:,} words).")
+
+
+def on_link() -> None:
+    """Fetch the pasted link (``annotator.fetch``: time, size and address limits) and load its article."""
+    link = (st.session_state.get(LINK) or "").strip()
+    if not link:
+        return
+    try:
+        article = fetch_article(link)
+    except IngestError as exc:
+        st.session_state[NOTICE] = ("error", f"Could not use that link. {plain(exc)}")
+        return
+    _load_text(article.text, article.name)
+    source = ", ".join(x for x in (article.outlet, article.date) if x)
+    st.session_state[NOTICE] = (
+        "success",
+        f"Loaded {plain(article.name)}{f' ({plain(source)})' if source else ''}: {len(article.text.split()):,} words.",
+    )
 
 
 def on_sample() -> None:
@@ -233,7 +255,7 @@ def run_annotation(active: Active, text: str) -> Document | None:
         st.session_state["_last_run_ms"] = (time.perf_counter() - t0) * 1000
         return doc
     except InputError as exc:
-        st.error(f"Cannot annotate this text: {exc}.")
+        st.error(f"Cannot annotate this text: {plain(exc)}.")
     return None
 
 

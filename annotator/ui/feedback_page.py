@@ -17,6 +17,7 @@ import streamlit as st
 from annotator.document import Document
 from annotator.feedback import ENV_VAR, Decision, FeedbackError, text_hash
 from annotator.ui import feedback_table as ft
+from annotator.ui.plain import plain
 from annotator.ui.session import Active, feedback_path, feedback_store
 
 NOTICE = "feedback_notice"  # (level, message) after an ignore-list action
@@ -125,7 +126,7 @@ def on_ignore_rejected() -> None:
         st.session_state[NOTICE] = ("error", str(exc))
         return
     if new:
-        st.session_state[NOTICE] = ("success", "Now ignoring: " + ", ".join(new) + ". Highlights are updated.")
+        st.session_state[NOTICE] = ("success", "Now ignoring: " + plain(", ".join(new)) + ". Highlights are updated.")
     else:
         st.session_state[NOTICE] = ("info", "No new terms to ignore: disagree with a loaded-term flag first.")
 
@@ -197,7 +198,7 @@ def ignore_controls(active: Active) -> None:
         "they are no longer highlighted. Undo on the Reviewer feedback page.",
     )
     if active.ignored:
-        shown = ", ".join(active.ignored[:8]) + (" …" if len(active.ignored) > 8 else "")
+        shown = plain(", ".join(active.ignored[:8])) + (" …" if len(active.ignored) > 8 else "")
         right.caption(f"Ignoring {len(active.ignored)} term(s): {shown}. Manage the list on **Reviewer feedback**.")
 
 
