@@ -1,4 +1,4 @@
-"""Command line: ``annotator annotate|compare|train|evaluate`` (also ``python -m annotator``).
+"""Command line: ``annotator annotate|compare|batch|report|serve|train|evaluate`` (also ``python -m annotator``).
 
 Bad input gets a one-line error on stderr and exit code 2, never a traceback.
 """
@@ -6,6 +6,7 @@ Bad input gets a one-line error on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -113,6 +114,74 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Annotate many texts into one JSONL file (resumable), with a summary table and an errors file."""
+    from annotator.batch import BatchError, BatchOptions, EngineSpec, InputSpec, run_batch
+    from annotator.lexicon import LexiconError
+
+    expected: tuple[type[Exception], ...] = (BatchError, LexiconError)
+    if not args.no_classifier:
+        from annotator.classify import ModelError
+
+        expected += (ModelError,)
+    scheduler = args.scheduler or ("local" if args.dask == "local" else None)
+    jobs = args.jobs or (max(1, os.cpu_count() or 1) if args.dask == "local" else 1)
+    opts = BatchOptions(
+        input=InputSpec(args.input, args.text_column, args.id_column, args.source_column, args.date_column),
+        output=Path(args.output),
+        errors=Path(args.errors) if args.errors else None,
+        engine=EngineSpec(tuple(args.lexicon or ()), not args.no_classifier),
+        jobs=jobs,
+        batch_size=args.batch_size,
+        resume=args.resume,
+        overwrite=args.overwrite,
+        scheduler=scheduler,
+    )
+    try:
+        stats = run_batch(opts)
+    except expected as exc:
+        return _fail(str(exc).replace("\n", "; "))
+    except KeyboardInterrupt:
+        print(
+            f"annotator: interrupted; what was written to {args.output} is kept: rerun with --resume", file=sys.stderr
+        )
+        return 130
+    repaired = "; cut off a truncated last line" if stats.repaired else ""
+    print(
+        f"annotated {stats.written:,} texts ({stats.skipped:,} already done{repaired}), {stats.failed:,} errors, "
+        f"in {stats.seconds:.1f} s; wrote {', '.join(str(p) for p in stats.files)}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _add_batch_parser(sub) -> None:
+    b = sub.add_parser(
+        "batch",
+        help="annotate many texts: a folder, a JSONL or CSV file, or - (one text per line on stdin)",
+        description="Annotate every text of INPUT into one JSONL file (one document per line: the JSON of "
+        "'annotate' plus id, source and date, without timings), a per-document summary table (.summary.csv, and "
+        ".summary.parquet with pyarrow) and an errors file (.errors.jsonl: id and reason). A folder is read "
+        "recursively (txt, md, html, docx, pdf; id = path inside the folder, source = first sub-folder).",
+    )
+    b.add_argument("input", metavar="INPUT", help="folder, .jsonl/.ndjson or .csv file, or - for stdin lines")
+    b.add_argument("--output", "-o", metavar="OUT", required=True, help="results JSONL file")
+    b.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default 1; Dask local: CPUs)")
+    b.add_argument("--resume", action="store_true", help="skip ids already in OUT and append the rest")
+    b.add_argument("--overwrite", action="store_true", help="start OUT afresh if it exists")
+    b.add_argument("--text-column", default="text", metavar="NAME", help="JSONL/CSV text column (default text)")
+    b.add_argument("--id-column", metavar="NAME", help="JSONL/CSV id column (default: line or row number)")
+    b.add_argument("--source-column", metavar="NAME", help="JSONL/CSV column naming the outlet or source")
+    b.add_argument("--date-column", metavar="NAME", help="JSONL/CSV column with the date (YYYY-MM-DD ...)")
+    b.add_argument("--errors", metavar="FILE", help="errors JSONL (default: OUT with .errors.jsonl)")
+    b.add_argument("--batch-size", type=int, default=16, metavar="N", help="texts per classifier call and task")
+    b.add_argument("--lexicon", action="append", metavar="FILE", help="extra lexicon CSV (repeatable)")
+    b.add_argument("--no-classifier", action="store_true", help="skip sentence bias scores")
+    b.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    b.add_argument("--dask", choices=["local"], help="run on a Dask LocalCluster on this machine (--jobs workers)")
+    b.set_defaults(func=cmd_batch)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="annotator", description="Media bias and framing annotator.")
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
@@ -142,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--name-a", metavar="NAME", help="label for A in the report (default: file name)")
     c.add_argument("--name-b", metavar="NAME", help="label for B in the report (default: file name)")
     c.set_defaults(func=cmd_compare)
+
+    _add_batch_parser(sub)
 
     try:
         from annotator import train
