@@ -125,7 +125,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
         expected += (ModelError,)
     scheduler = args.scheduler or ("local" if args.dask == "local" else None)
-    jobs = args.jobs or (max(1, os.cpu_count() or 1) if args.dask == "local" else 1)
+    jobs = args.jobs if args.jobs is not None else (max(1, os.cpu_count() or 1) if args.dask == "local" else 1)
     opts = BatchOptions(
         input=InputSpec(args.input, args.text_column, args.id_column, args.source_column, args.date_column),
         output=Path(args.output),
