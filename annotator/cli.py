@@ -155,6 +155,40 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the REST API until interrupted (the engine loads once per worker process)."""
+    if not 0 < args.port < 65536:
+        return _fail(f"--port must be between 1 and 65535, got {args.port}")
+    if args.workers < 1 or args.timeout <= 0 or args.max_bytes < 1:
+        return _fail("--workers, --timeout and --max-bytes must be positive")
+    from annotator.serve import API_KEY_ENV, Settings, serve
+
+    settings = Settings(
+        max_bytes=args.max_bytes,
+        timeout=args.timeout,
+        api_key=os.environ.get(API_KEY_ENV) or None,
+        classifier=not args.no_classifier,
+    )
+    serve(args.host, args.port, args.workers, settings)
+    return 0
+
+
+def _add_serve_parser(sub) -> None:
+    s = sub.add_parser(
+        "serve",
+        help="run the REST API (POST /annotate, /compare; GET /health, /version; docs at /docs)",
+        description="A small HTTP service returning the JSON contract. Set ANNOTATOR_API_KEY to require that key "
+        "in the X-API-Key header.",
+    )
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    s.add_argument("--workers", type=int, default=1, help="worker processes, each with its own engine (default 1)")
+    s.add_argument("--timeout", type=float, default=30.0, help="seconds per request before a 503 (default 30)")
+    s.add_argument("--max-bytes", type=int, default=5_000_000, help="request body limit (default 5,000,000)")
+    s.add_argument("--no-classifier", action="store_true", help="never score sentences (faster, less memory)")
+    s.set_defaults(func=cmd_serve)
+
+
 def _add_batch_parser(sub) -> None:
     b = sub.add_parser(
         "batch",
@@ -213,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_compare)
 
     _add_batch_parser(sub)
+    _add_serve_parser(sub)
 
     try:
         from annotator import train
