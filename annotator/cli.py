@@ -155,6 +155,37 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Corpus report of a batch results file: one HTML page with charts, and the same figures as CSV."""
+    from annotator.batch.report import write_report
+
+    results = Path(args.results)
+    if not results.is_file():
+        return _fail(f"{results}: no such file")
+    try:
+        written = write_report(results, Path(args.output), Path(args.csv_dir) if args.csv_dir else None)
+    except (ValueError, KeyError, TypeError) as exc:  # json.JSONDecodeError is a ValueError
+        return _fail(f"{results}: not a batch results file ({exc})")
+    except OSError as exc:
+        return _fail(f"cannot write {exc.filename}: {exc.strerror}")
+    print(f"wrote {', '.join(str(p) for p in written)}", file=sys.stderr)
+    return 0
+
+
+def _add_report_parser(sub) -> None:
+    r = sub.add_parser(
+        "report",
+        help="corpus report of a batch results JSONL: HTML with charts, plus CSV tables",
+        description="Loaded terms per 1,000 words by source and by month, top terms per source and the share of "
+        "biased sentences by voice, as a self-contained HTML page; the same figures as CSV files beside it "
+        "(REPORT.<table>.csv) or in --csv-dir.",
+    )
+    r.add_argument("results", metavar="RESULTS", help="the JSONL written by 'annotator batch'")
+    r.add_argument("--output", "-o", metavar="REPORT", required=True, help="the HTML file to write")
+    r.add_argument("--csv-dir", metavar="DIR", help="write the CSV tables here instead of beside the report")
+    r.set_defaults(func=cmd_report)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the REST API until interrupted (the engine loads once per worker process)."""
     if not 0 < args.port < 65536:
@@ -247,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_compare)
 
     _add_batch_parser(sub)
+    _add_report_parser(sub)
     _add_serve_parser(sub)
 
     try:
