@@ -102,7 +102,12 @@ def _processes(spec: EngineSpec, jobs: int) -> Executor:
 
 def _executor(opts: BatchOptions) -> Executor:
     if opts.scheduler:
-        from annotator.batch.dask_run import dask_executor
+        try:
+            from annotator.batch.dask_run import dask_executor
+        except ImportError:
+            raise BatchError(
+                "Dask is not installed: pip install 'dask[distributed]' (or the project's [cluster] extra)"
+            ) from None
 
         return dask_executor(opts.engine, opts.scheduler, opts.jobs, opts.output)
     if opts.jobs > 1:
@@ -122,6 +127,7 @@ def run_batch(opts: BatchOptions) -> BatchStats:
     start = time.perf_counter()
     total, records = open_input(opts.input)
     stats = BatchStats()
+    execute = _executor(opts)  # loads the engine here (in-process runs): a model error stops us before any file
     with ResultWriter(opts.output, opts.errors_path(), resume=opts.resume, overwrite=opts.overwrite) as writer:
         stats.repaired = writer.repaired
         seen: set[str] = set()
@@ -141,7 +147,7 @@ def run_batch(opts: BatchOptions) -> BatchStats:
 
         bar = _progress(opts, total)
         try:
-            for results in _executor(opts)(_chunks(todo(), opts.batch_size)):
+            for results in execute(_chunks(todo(), opts.batch_size)):
                 for result in (*duplicates, *results):
                     writer.write(result)
                 duplicates.clear()
