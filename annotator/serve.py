@@ -165,7 +165,9 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
 
     async def run(fn: Any, *args: Any) -> Any:
         try:
-            call = functools.partial(anyio.to_thread.run_sync, fn, *args, limiter=limiter["engine"])
+            call = functools.partial(
+                anyio.to_thread.run_sync, fn, *args, limiter=limiter["engine"], abandon_on_cancel=True
+            )
             return await asyncio.wait_for(call(), settings.timeout)
         except TimeoutError:
             raise HTTPException(

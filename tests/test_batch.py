@@ -224,3 +224,22 @@ def test_batch_cli_exit_codes(tmp_path, capsys, argv, code, message):
     argv = [str(folder) if a == "CORPUS" else str(tmp_path / a) if a in ("MISSING", "OUT") else a for a in argv]
     assert main(argv) == code
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("progress", "shown"), [(None, False), (False, False), (True, True)])
+def test_batch_progress_bar_only_when_asked_or_on_a_terminal(tmp_path, capsys, progress, shown):
+    _run(tmp_path, _folder(tmp_path), progress=progress)  # None: stderr is not a terminal under pytest
+    err = capsys.readouterr().err
+    assert ("doc/s" in err or "s/doc" in err) == shown
+    if shown:
+        assert f"{len(SAMPLES) + 4}/{len(SAMPLES) + 4}" in err  # every record counted, errors included
+
+
+def test_batch_extra_lexicon_reaches_the_workers(tmp_path):
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"text": "The NIMBYs blocked the zoning grab again."}\n', encoding="utf-8")
+    lexicon = str(ROOT / "samples" / "custom_lexicon_example.csv")
+    for jobs in (1, 2):
+        out, _ = _run(tmp_path, path, name=f"j{jobs}.jsonl", engine=EngineSpec((lexicon,), False), jobs=jobs)
+        terms = {a["text"] for a in _lines(out)[0]["annotations"]}
+        assert {"NIMBYs", "zoning grab"} <= terms
