@@ -64,6 +64,10 @@ def test_batch_line_is_the_json_contract_without_timings(tmp_path):
     assert list(row)[:4] == ["id", "source", "date", "schema_version"]
     assert {"text", "sentences", "annotations", "quotes", "summary", "rewrites", "meta"} <= set(row)
     assert "timings_ms" not in row["meta"]
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((ROOT / "annotator" / "data" / "document.schema.json").read_text(encoding="utf-8"))
+    for line in _lines(out):
+        jsonschema.validate(line, schema)
     assert out.read_text(encoding="utf-8").count("\n") == len(_lines(out))  # one line per document
 
 
@@ -243,3 +247,40 @@ def test_batch_extra_lexicon_reaches_the_workers(tmp_path):
         out, _ = _run(tmp_path, path, name=f"j{jobs}.jsonl", engine=EngineSpec((lexicon,), False), jobs=jobs)
         terms = {a["text"] for a in _lines(out)[0]["annotations"]}
         assert {"NIMBYs", "zoning grab"} <= terms
+
+
+def test_batch_killed_process_resumes_to_the_same_output(tmp_path):
+    """SIGKILL a real ``annotator batch`` mid-run; ``--resume`` then yields exactly a fresh run's bytes."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLES]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"text": texts[i % len(texts)]}) + "\n" for i in range(60)), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    cmd = [
+        sys.executable,
+        "-m",
+        "annotator",
+        "batch",
+        str(path),
+        "-o",
+        str(out),
+        "--no-classifier",
+        "--batch-size",
+        "1",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and (not out.is_file() or out.read_bytes().count(b"\n") < 5):
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    written = out.read_bytes().count(b"\n")
+    assert 5 <= written < 60, "the run was killed part-way"
+    subprocess.run([*cmd, "--resume"], env=env, check=True, stderr=subprocess.DEVNULL)
+    fresh, _ = _run(tmp_path, path, name="fresh.jsonl", batch_size=1)
+    assert out.read_bytes() == fresh.read_bytes()
