@@ -89,13 +89,13 @@ def main() -> None:
         corpus, one = Path(tmp) / "corpus.jsonl", Path(tmp) / "one.jsonl"
         corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         one.write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
-        print(f"{'run':<34}{'wall s':>8}{'CPU s':>8}{'art/CPU-s':>11}{'art/s':>8}{'marginal art/CPU-s':>20}")
+        print(f"{'run':<42}{'wall s':>8}{'CPU s':>8}{'art/CPU-s':>11}{'art/s':>8}{'marginal art/CPU-s':>20}")
         for classifier in (False, True):
             label = "classifier" if classifier else "no classifier"
             wall, cpu = in_process(rows, classifier)
             peer = len(rows) / cpu
             print(
-                f"{'in-process annotate() loop, ' + label:<34}{wall:8.2f}{cpu:8.2f}{peer:11.1f}{len(rows) / wall:8.1f}"
+                f"{'in-process annotate() loop, ' + label:<42}{wall:8.2f}{cpu:8.2f}{peer:11.1f}{len(rows) / wall:8.1f}"
             )
             for jobs in (1, 2):
                 wall, cpu = run_cli(corpus, Path(tmp) / "out.jsonl", jobs, classifier)
@@ -103,7 +103,7 @@ def main() -> None:
                 marginal = (len(rows) - 1) / max(cpu - cpu1, 1e-9)
                 name = f"batch --jobs {jobs}, {label}"
                 print(
-                    f"{name:<34}{wall:8.2f}{cpu:8.2f}{len(rows) / cpu:11.1f}{len(rows) / wall:8.1f}{marginal:20.1f}"
+                    f"{name:<42}{wall:8.2f}{cpu:8.2f}{len(rows) / cpu:11.1f}{len(rows) / wall:8.1f}{marginal:20.1f}"
                     f"   ({marginal / peer:.2f}x the loop per CPU-s; start-up {cpu1:.1f} CPU s)"
                 )
 
