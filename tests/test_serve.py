@@ -182,3 +182,21 @@ def test_serve_cli_rejects_bad_options(capsys, argv, message):
 
     assert main(argv) == 2
     assert message in capsys.readouterr().err
+
+
+def test_serve_engine_loads_once_per_process(monkeypatch):
+    import annotator.serve as serve
+
+    built = []
+    real = serve.Engines.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(serve.Engines, "__init__", counting)
+    with TestClient(create_app(Settings(classifier=False))) as client:
+        assert not built or client.get("/health").json() == {"status": "ok"}
+        for _ in range(3):
+            assert client.post("/annotate", json={"text": TEXT}).status_code == 200
+    assert built == [1]
