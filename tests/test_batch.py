@@ -284,3 +284,14 @@ def test_batch_killed_process_resumes_to_the_same_output(tmp_path):
     subprocess.run([*cmd, "--resume"], env=env, check=True, stderr=subprocess.DEVNULL)
     fresh, _ = _run(tmp_path, path, name="fresh.jsonl", batch_size=1)
     assert out.read_bytes() == fresh.read_bytes()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_batch_bad_lexicon_fails_before_any_work(tmp_path, capsys, jobs):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("term,category\nthing,not_a_category\n", encoding="utf-8")
+    folder = _folder(tmp_path)
+    argv = ["batch", str(folder), "-o", str(tmp_path / "out.jsonl"), "--lexicon", str(bad), "--jobs", str(jobs)]
+    assert main([*argv, "--no-classifier"]) == 2
+    assert "bad.csv" in capsys.readouterr().err
+    assert not (tmp_path / "out.jsonl").exists()

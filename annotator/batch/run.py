@@ -76,7 +76,14 @@ def _in_process(spec: EngineSpec) -> Executor:
 
 
 def _processes(spec: EngineSpec, jobs: int) -> Executor:
-    """``jobs`` worker processes, the engine loaded once in each; a bounded window keeps memory flat."""
+    """``jobs`` worker processes with one engine each; a bounded window of chunks keeps memory flat.
+
+    The engine is built here first: a bad lexicon or model fails at once with its own message (a pool
+    initializer that raises would be restarted forever), and forked workers inherit it ready-made.
+    """
+    from annotator.batch import work
+
+    work.init_process(spec)
 
     def run(chunks: Iterator[list[Record]]) -> Iterator[list[Result]]:
         import multiprocessing

@@ -96,12 +96,14 @@ def annotate_records(engine: Any, records: list[Record]) -> list[Result]:
 # ---- one engine per worker process (multiprocessing pool) ---------------------------------------
 
 _ENGINE: Any = None
+_ENGINE_SPEC: EngineSpec | None = None
 
 
 def init_process(spec: EngineSpec) -> None:
-    """Pool initializer: load the engine (and model) once in this process."""
-    global _ENGINE
-    _ENGINE = spec.build()
+    """Pool initializer: load the engine (and model) once in this process, unless it came with a fork."""
+    global _ENGINE, _ENGINE_SPEC
+    if _ENGINE is None or spec != _ENGINE_SPEC:
+        _ENGINE, _ENGINE_SPEC = spec.build(), spec
 
 
 def run_chunk(records: list[Record]) -> list[Result]:
