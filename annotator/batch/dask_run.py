@@ -73,20 +73,33 @@ def _connect(scheduler: str, jobs: int) -> tuple[Any, Any]:
         raise BatchError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
 
 
+def _close(client: Any, cluster: Any) -> None:
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
 def dask_executor(spec: EngineSpec, scheduler: str, jobs: int, output: Path):
     """An executor (chunks -> ordered results) running on the cluster at ``scheduler`` (or ``local``)."""
+
+    # Connect and load the engines now, before any output is written: an unreachable scheduler or a
+    # lexicon a worker cannot load stops the run with nothing to clean up.
+    client, cluster = _connect(scheduler, jobs)
+    try:
+        client.register_plugin(EnginePlugin(spec), name=PLUGIN_NAME)
+    except BaseException:
+        _close(client, cluster)
+        raise
 
     def run(chunks: Iterator[list[Record]]) -> Iterator[list[Result]]:
         from distributed import as_completed
 
-        client, cluster = _connect(scheduler, jobs)
         parts = output.with_name(output.name + ".parts")
         parts.mkdir(exist_ok=True)
         for stale in parts.glob("part-*"):  # parts of an interrupted run were never merged: redo them
             stale.unlink()
         run_id = uuid.uuid4().hex[:8]
         try:
-            client.register_plugin(EnginePlugin(spec), name=PLUGIN_NAME)
             window = 2 * max(1, len(client.scheduler_info(n_workers=-1)["workers"]))
             pending = as_completed()
             index: dict[str, int] = {}
@@ -123,9 +136,7 @@ def dask_executor(spec: EngineSpec, scheduler: str, jobs: int, output: Path):
                     yield _read_part(parts / f"part-{merged:08d}.jsonl")
                     merged += 1
         finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            _close(client, cluster)
             if not any(parts.iterdir()):
                 parts.rmdir()
 

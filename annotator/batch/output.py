@@ -39,6 +39,14 @@ def scan_output(path: Path) -> tuple[set[str], int]:
     return ids, good
 
 
+def check_output(output: Path, *, resume: bool, overwrite: bool) -> bool:
+    """Whether ``output`` already has results; BatchError if they would be replaced without ``--overwrite``."""
+    exists = output.is_file() and output.stat().st_size > 0
+    if exists and not (resume or overwrite):
+        raise BatchError(f"{output} exists; use --resume to continue it or --overwrite to start again")
+    return exists
+
+
 class ResultWriter:
     """Appends result lines to ``output`` and error lines to ``errors``; knows which ids are done."""
 
@@ -48,9 +56,7 @@ class ResultWriter:
         self.written = 0
         self.failed = 0
         self.repaired = False
-        exists = output.is_file() and output.stat().st_size > 0
-        if exists and not (resume or overwrite):
-            raise BatchError(f"{output} exists; use --resume to continue it or --overwrite to start again")
+        exists = check_output(output, resume=resume, overwrite=overwrite)
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             if resume and exists:

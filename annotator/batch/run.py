@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.batch.inputs import BatchError, InputSpec, Record, open_input
-from annotator.batch.output import ResultWriter
+from annotator.batch.output import ResultWriter, check_output
 from annotator.batch.work import EngineSpec, Result
 
 
@@ -134,6 +134,7 @@ def run_batch(opts: BatchOptions) -> BatchStats:
     start = time.perf_counter()
     total, records = open_input(opts.input)
     stats = BatchStats()
+    check_output(opts.output, resume=opts.resume, overwrite=opts.overwrite)
     execute = _executor(opts)  # loads the engine here (in-process runs): a model error stops us before any file
     with ResultWriter(opts.output, opts.errors_path(), resume=opts.resume, overwrite=opts.overwrite) as writer:
         stats.repaired = writer.repaired
