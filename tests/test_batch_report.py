@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from annotator.batch.report import NO_SOURCE, corpus_tables, write_report
+from annotator.batch.report import ALL_SOURCES, NO_SOURCE, corpus_tables, write_report
 from annotator.cli import main
 
 
@@ -53,6 +53,8 @@ def test_batch_report_tables(results):
     voice = t.by_voice.set_index(["source", "voice"])["biased_share"].to_dict()
     assert voice[("Outlet <A>", "author")] == pytest.approx(2 / 3, abs=1e-4)
     assert voice[("Outlet <A>", "quote")] == 0.0 and voice[("B", "reported")] == 1.0  # 0.5 counts as biased
+    assert voice[(ALL_SOURCES, "author")] == 0.5  # 2 of the 4 author sentences of the corpus
+    assert t.by_voice["source"].iloc[0] == ALL_SOURCES
 
 
 def test_batch_report_html_is_self_contained_and_escaped(results, tmp_path):

@@ -15,6 +15,7 @@ from annotator.batch.table import VOICES, read_results
 from annotator.summary import BIASED_THRESHOLD
 
 NO_SOURCE = "(no source)"
+ALL_SOURCES = "(all sources)"  # the corpus-wide rows of the by-voice table
 TOP_TERMS = 10
 
 
@@ -80,9 +81,10 @@ def corpus_tables(results: Path) -> CorpusTables:
         terms[source].update((a.get("term") or a.get("text", "")).lower() for a in loaded)
         for s in row.get("sentences", []):
             if s.get("kind") == "prose" and s.get("bias") is not None and s.get("voice") in VOICES:
-                counts = voices[(source, s["voice"])]
-                counts[0] += 1
-                counts[1] += s["bias"] >= BIASED_THRESHOLD
+                biased = s["bias"] >= BIASED_THRESHOLD
+                for key in ((ALL_SOURCES, s["voice"]), (source, s["voice"])):
+                    voices[key][0] += 1
+                    voices[key][1] += biased
 
     def rate(g: _Group) -> float:
         return round(1000 * g.loaded / g.words, 3) if g.words else 0.0
@@ -106,7 +108,9 @@ def corpus_tables(results: Path) -> CorpusTables:
     by_voice = pd.DataFrame(
         [
             (s, v, n, b, round(b / n, 4) if n else None)
-            for (s, v), (n, b) in sorted(voices.items(), key=lambda kv: (kv[0][0], VOICES.index(kv[0][1])))
+            for (s, v), (n, b) in sorted(
+                voices.items(), key=lambda kv: (kv[0][0] != ALL_SOURCES, kv[0][0], VOICES.index(kv[0][1]))
+            )
         ],
         columns=["source", "voice", "scored_sentences", "biased_sentences", "biased_share"],
     )
