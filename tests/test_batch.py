@@ -116,7 +116,8 @@ def test_batch_jsonl_records(tmp_path, content, spec, expected):
 def test_batch_csv_columns(tmp_path):
     path = tmp_path / "in.csv"
     path.write_text('id,body,src\na,"Officials said, ""the regime"" fell.",Y\nb,Calm.,\n', encoding="utf-8")
-    _, records = open_input(InputSpec(str(path), text_column="body", id_column="id", source_column="src"))
+    total, records = open_input(InputSpec(str(path), text_column="body", id_column="id", source_column="src"))
+    assert total == 2  # for the progress bar's ETA
     assert [(r.id, r.source, r.text) for r in records] == [
         ("a", "Y", 'Officials said, "the regime" fell.'),
         ("b", None, "Calm."),

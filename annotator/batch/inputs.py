@@ -62,7 +62,7 @@ def open_input(spec: InputSpec) -> tuple[int | None, Iterator[Record]]:
         return _count_lines(path), _jsonl_records(path, spec)
     if suffix == ".csv":
         _check_csv_header(path, spec)
-        return None, _csv_records(path, spec)
+        return _count_csv_rows(path), _csv_records(path, spec)
     raise BatchError(f"{path}: give a folder, a .jsonl or .csv file, or - for one text per line on stdin")
 
 
@@ -151,6 +151,16 @@ def _check_csv_header(path: Path, spec: InputSpec) -> None:
     missing = [c for c in wanted if c is not None and c not in header]
     if missing:
         raise BatchError(f"{path}: no column {', '.join(map(repr, missing))} (columns: {', '.join(header)})")
+
+
+def _count_csv_rows(path: Path) -> int | None:
+    """Data rows (quoted fields may span lines, so lines are not rows); None if the file cannot be read."""
+    csv.field_size_limit(MAX_BYTES)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            return max(0, sum(1 for _ in csv.reader(f)) - 1)
+    except (UnicodeDecodeError, csv.Error):
+        return None  # the run itself reports the bad row
 
 
 def _csv_records(path: Path, spec: InputSpec) -> Iterator[Record]:
