@@ -250,6 +250,7 @@ def test_batch_extra_lexicon_reaches_the_workers(tmp_path):
         assert {"NIMBYs", "zoning grab"} <= terms
 
 
+@pytest.mark.slow  # two CLI start-ups: 8-9 s on the shared 2-core machine
 def test_batch_killed_process_resumes_to_the_same_output(tmp_path):
     """SIGKILL a real ``annotator batch`` mid-run; ``--resume`` then yields exactly a fresh run's bytes."""
     import os
