@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: annotations gain "confidence" and "alternatives_source" (loaded_word detector)
 SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "document.schema.json"  # JSON Schema of to_dict()
 
 VOICES = ("author", "quote", "reported")
@@ -52,6 +52,11 @@ class Annotation:
     voice: str = "author"
     severity: str = ""
     term: str = ""  # canonical lexicon term or device name that matched
+    # the learned loaded-word model's in-context probability for these words (None when it did not score them)
+    confidence: float | None = None
+    # where ``alternatives`` come from: "lexicon" (curated), "automatic" (nearest words the model rates
+    # neutral; a suggestion to check), or "" when there are none or they come from a detector's own data
+    alternatives_source: str = ""
 
     def sort_key(self) -> tuple[int, int, str, str]:
         return (self.span.start, self.span.end, self.detector, self.category)
@@ -123,6 +128,8 @@ class Document:
                     "explanation": a.explanation,
                     "alternatives": list(a.alternatives),
                     "voice": a.voice,
+                    "confidence": a.confidence,
+                    "alternatives_source": a.alternatives_source,
                 }
                 for a in self.annotations
             ],
@@ -163,6 +170,8 @@ class Document:
                     voice=a.get("voice", "author"),
                     severity=a.get("severity", ""),
                     term=a.get("term", ""),
+                    confidence=None if a.get("confidence") is None else float(a["confidence"]),
+                    alternatives_source=a.get("alternatives_source", ""),
                 )
             )
         quotes = tuple(Span(q[0], q[1]) for q in data.get("quotes", []))

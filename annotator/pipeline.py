@@ -7,6 +7,7 @@ annotate many texts; ``annotate(text)`` uses a shared default instance.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,9 +72,15 @@ class Annotator:
         unknown = [d for d in ids if d not in REGISTRY]
         if unknown:
             raise ValueError(f"unknown detector(s): {', '.join(unknown)} (known: {', '.join(sorted(REGISTRY))})")
-        self.detectors: list[Detector] = [
-            REGISTRY[d](lexicon=self.lexicon) if d in _LEXICON_USERS else REGISTRY[d]() for d in ids
-        ]
+        self.detectors: list[Detector] = []
+        word_model = REGISTRY["loaded_word"]().model if "loaded_word" in ids else None
+        for d in ids:
+            if d == "lexicon":
+                self.detectors.append(REGISTRY[d](lexicon=self.lexicon, word_model=word_model))
+            elif d == "loaded_word":
+                self.detectors.append(REGISTRY[d](model=word_model))
+            else:
+                self.detectors.append(REGISTRY[d](lexicon=self.lexicon) if d in _LEXICON_USERS else REGISTRY[d]())
         self.model = _load_model(model)
         self.ignore_terms = frozenset(fold(t.strip()) for t in ignore_terms if t.strip())
 
@@ -228,14 +235,38 @@ class _Draft:
 
 
 def _dedupe(annotations: list[Annotation], order: list[str]) -> list[Annotation]:
-    """Sorted annotations; where two detectors flag the same span, the earlier detector wins."""
+    """Sorted annotations; where two detectors flag the same span, the earlier detector wins, and a model
+    suggestion (``loaded_word``) that overlaps any other detector's flag is dropped: one highlight per span,
+    the curated explanation first (it carries the model's confidence)."""
     rank = {d: i for i, d in enumerate(order)}
+    others = SpanIndex((a.span.start, a.span.end) for a in annotations if a.detector != "loaded_word")
+    if len(others.spans) < len(annotations):
+        annotations = [
+            a for a in annotations if a.detector != "loaded_word" or not others.overlaps(a.span.start, a.span.end)
+        ]
     best: dict[tuple[int, int], Annotation] = {}
     for a in annotations:
         key = (a.span.start, a.span.end)
         if key not in best or rank[a.detector] < rank[best[key].detector]:
             best[key] = a
     return sorted(best.values(), key=Annotation.sort_key)
+
+
+class SpanIndex:
+    """Sorted spans with a running maximum of their ends: "does anything overlap [start, end)?" in log time."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self._starts = [s for s, _ in self.spans]
+        self._max_end: list[int] = []
+        best = -1
+        for _, e in self.spans:
+            best = max(best, e)
+            self._max_end.append(best)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self._starts, end)  # spans starting before ``end``
+        return i > 0 and self._max_end[i - 1] > start
 
 
 @lru_cache(maxsize=1)

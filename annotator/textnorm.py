@@ -68,3 +68,32 @@ def phrase_keys(phrase: str, stem: bool = True) -> tuple[str, ...]:
     """Matching keys of a lexicon phrase, e.g. "Coups d'état" -> ('coup', "d'etat")."""
     key = word_key if stem else exact_key
     return tuple(key(phrase[s:e]) for s, e in _TOKENIZER.span_tokenize(phrase))
+
+
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    """The folded words of a phrase (possessive dropped), in the order ``phrase_keys`` gives their keys."""
+    return tuple(exact_key(phrase[s:e]) for s, e in _TOKENIZER.span_tokenize(phrase))
+
+
+# Inflectional endings and what they replace: "rallies" -> "rally", "outraged" -> "outrage"/"outrag",
+# "hysterically" -> "hysterical"/"hysteric", "terribly" -> "terrible". Derivational endings (-er, -ous,
+# -ness, -ism ...) are deliberately absent: "rioter" is not "riot" and "outrageous" is not "outraged".
+_INFLECTIONS = (
+    ("ies", "y"), ("ied", "y"), ("ier", "y"), ("iest", "y"), ("ily", "y"), ("es", ""), ("s", ""), ("s'", ""),
+    ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"), ("ly", ""), ("ally", ""), ("ly", "le"),
+    ("ves", "f"), ("ves", "fe"),
+)
+
+
+@lru_cache(maxsize=200_000)
+def lemma_forms(word: str) -> frozenset[str]:
+    """The word and every base it could be an inflection of (two words are forms of one lemma when their
+    sets meet). Doubled final consonants before -ed/-ing are undone ("slammed" -> "slam")."""
+    out = {word}
+    for ending, base in _INFLECTIONS:
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            stem = word[: len(word) - len(ending)] + base
+            out.add(stem)
+            if ending in ("ed", "ing") and not base and len(stem) >= 3 and stem[-1] == stem[-2]:
+                out.add(stem[:-1])
+    return frozenset(out)

@@ -20,6 +20,7 @@ class Context:
     quotes: Sequence[Quote]
     tokens: Sequence[Token]
     _starts: list[int] = field(default_factory=list, repr=False)
+    cache: dict = field(default_factory=dict, repr=False)  # work detectors share (e.g. word scores)
 
     def __post_init__(self) -> None:
         self._starts = [s.span.start for s in self.sentences]
