@@ -297,3 +297,32 @@ def test_batch_bad_lexicon_fails_before_any_work(tmp_path, capsys, jobs):
     assert main([*argv, "--no-classifier"]) == 2
     assert "bad.csv" in capsys.readouterr().err
     assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize("scheduler", [None, "dask"])
+def test_batch_every_file_type_and_bad_files_in_a_folder(tmp_path, scheduler):
+    """docx, pdf, html, md, txt are read (locally, or shipped as bytes to Dask workers); broken ones are errors."""
+    from tests.files import BAD_UPLOADS, GOOD_UPLOADS
+
+    root = tmp_path / "mixed"
+    root.mkdir()
+    for name, data, _ in GOOD_UPLOADS.values():
+        (root / name).write_bytes(data)
+    for name, data, _ in BAD_UPLOADS.values():
+        (root / name).write_bytes(data)
+    if scheduler is None:
+        out, _ = _run(tmp_path, root)
+    else:
+        distributed = pytest.importorskip("distributed")
+        with distributed.LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster:
+            out, _ = _run(tmp_path, root, scheduler=cluster.scheduler_address, batch_size=2)
+    rows = {r["id"]: r for r in _lines(out)}
+    for name, _, phrase in GOOD_UPLOADS.values():
+        assert phrase in rows[name]["text"], name
+    errors = {e["id"]: e["reason"] for e in _lines(tmp_path / "out.errors.jsonl")}
+    for name, _, phrase in BAD_UPLOADS.values():
+        if Path(name).suffix in (".txt", ".md", ".html", ".docx", ".pdf"):  # others are not picked up at all
+            assert phrase.lower() in errors[name].lower(), name
+    assert set(rows) | set(errors) == {
+        p.name for p in root.iterdir() if p.suffix in (".txt", ".md", ".html", ".docx", ".pdf")
+    }
