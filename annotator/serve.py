@@ -138,8 +138,8 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
     """The FastAPI app (uvicorn calls this as a factory in every worker process)."""
     settings = settings or Settings.from_env()
     state: dict[str, Engines] = {}
-    # Annotation is CPU-bound and holds the GIL: running requests one at a time per process (the others wait
-    # in line) gives the same throughput as interleaving them and a far shorter median latency.
+    # Annotation is CPU-bound and holds the GIL: threads would only interleave requests (each one finishing
+    # later), so a process runs them one at a time and the others wait in line; --workers adds parallelism.
     limiter: dict[str, Any] = {}
 
     @asynccontextmanager
