@@ -1,4 +1,4 @@
-"""Command line: ``annotator annotate|compare|train|evaluate`` (also ``python -m annotator``).
+"""Command line: ``annotator annotate|compare|batch|report|serve|train|evaluate`` (also ``python -m annotator``).
 
 Bad input gets a one-line error on stderr and exit code 2, never a traceback.
 """
@@ -6,6 +6,7 @@ Bad input gets a one-line error on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,6 +149,139 @@ def _add_url_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Annotate many texts into one JSONL file (resumable), with a summary table and an errors file."""
+    from annotator.batch import BatchError, BatchOptions, EngineSpec, InputSpec, run_batch
+    from annotator.lexicon import LexiconError
+
+    expected: tuple[type[Exception], ...] = (BatchError, LexiconError)
+    if not args.no_classifier:
+        from annotator.classify import ModelError
+
+        expected += (ModelError,)
+    scheduler = args.scheduler or ("local" if args.dask == "local" else None)
+    jobs = args.jobs if args.jobs is not None else (max(1, os.cpu_count() or 1) if args.dask == "local" else 1)
+    opts = BatchOptions(
+        input=InputSpec(args.input, args.text_column, args.id_column, args.source_column, args.date_column),
+        output=Path(args.output),
+        errors=Path(args.errors) if args.errors else None,
+        engine=EngineSpec(tuple(args.lexicon or ()), not args.no_classifier),
+        jobs=jobs,
+        batch_size=args.batch_size,
+        resume=args.resume,
+        overwrite=args.overwrite,
+        scheduler=scheduler,
+    )
+    try:
+        stats = run_batch(opts)
+    except expected as exc:
+        return _fail(str(exc).replace("\n", "; "))
+    except KeyboardInterrupt:
+        print(
+            f"annotator: interrupted; what was written to {args.output} is kept: rerun with --resume", file=sys.stderr
+        )
+        return 130
+    repaired = "; cut off a truncated last line" if stats.repaired else ""
+    print(
+        f"annotated {stats.written:,} texts ({stats.skipped:,} already done{repaired}), {stats.failed:,} errors, "
+        f"in {stats.seconds:.1f} s; wrote {', '.join(str(p) for p in stats.files)}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Corpus report of a batch results file: one HTML page with charts, and the same figures as CSV."""
+    from annotator.batch.report import write_report
+
+    results = Path(args.results)
+    if not results.is_file():
+        return _fail(f"{results}: no such file")
+    try:
+        written = write_report(results, Path(args.output), Path(args.csv_dir) if args.csv_dir else None)
+    except (ValueError, KeyError, TypeError) as exc:  # json.JSONDecodeError is a ValueError
+        return _fail(f"{results}: not a batch results file ({exc})")
+    except OSError as exc:
+        return _fail(f"cannot write {exc.filename}: {exc.strerror}")
+    print(f"wrote {', '.join(str(p) for p in written)}", file=sys.stderr)
+    return 0
+
+
+def _add_report_parser(sub) -> None:
+    r = sub.add_parser(
+        "report",
+        help="corpus report of a batch results JSONL: HTML with charts, plus CSV tables",
+        description="Loaded terms per 1,000 words by source and by month, top terms per source and the share of "
+        "biased sentences by voice, as a self-contained HTML page; the same figures as CSV files beside it "
+        "(REPORT.<table>.csv) or in --csv-dir.",
+    )
+    r.add_argument("results", metavar="RESULTS", help="the JSONL written by 'annotator batch'")
+    r.add_argument("--output", "-o", metavar="REPORT", required=True, help="the HTML file to write")
+    r.add_argument("--csv-dir", metavar="DIR", help="write the CSV tables here instead of beside the report")
+    r.set_defaults(func=cmd_report)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the REST API until interrupted (the engine loads once per worker process)."""
+    if not 0 < args.port < 65536:
+        return _fail(f"--port must be between 1 and 65535, got {args.port}")
+    if args.workers < 1 or args.timeout <= 0 or args.max_bytes < 1:
+        return _fail("--workers, --timeout and --max-bytes must be positive")
+    from annotator.serve import API_KEY_ENV, Settings, serve
+
+    settings = Settings(
+        max_bytes=args.max_bytes,
+        timeout=args.timeout,
+        api_key=os.environ.get(API_KEY_ENV) or None,
+        classifier=not args.no_classifier,
+    )
+    serve(args.host, args.port, args.workers, settings)
+    return 0
+
+
+def _add_serve_parser(sub) -> None:
+    s = sub.add_parser(
+        "serve",
+        help="run the REST API (POST /annotate, /compare; GET /health, /version; docs at /docs)",
+        description="A small HTTP service returning the JSON contract. Set ANNOTATOR_API_KEY to require that key "
+        "in the X-API-Key header.",
+    )
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    s.add_argument("--workers", type=int, default=1, help="worker processes, each with its own engine (default 1)")
+    s.add_argument("--timeout", type=float, default=30.0, help="seconds per request before a 503 (default 30)")
+    s.add_argument("--max-bytes", type=int, default=5_000_000, help="request body limit (default 5,000,000)")
+    s.add_argument("--no-classifier", action="store_true", help="never score sentences (faster, less memory)")
+    s.set_defaults(func=cmd_serve)
+
+
+def _add_batch_parser(sub) -> None:
+    b = sub.add_parser(
+        "batch",
+        help="annotate many texts: a folder, a JSONL or CSV file, or - (one text per line on stdin)",
+        description="Annotate every text of INPUT into one JSONL file (one document per line: the JSON of "
+        "'annotate' plus id, source and date, without timings), a per-document summary table (.summary.csv, and "
+        ".summary.parquet with pyarrow) and an errors file (.errors.jsonl: id and reason). A folder is read "
+        "recursively (txt, md, html, docx, pdf; id = path inside the folder, source = first sub-folder).",
+    )
+    b.add_argument("input", metavar="INPUT", help="folder, .jsonl/.ndjson or .csv file, or - for stdin lines")
+    b.add_argument("--output", "-o", metavar="OUT", required=True, help="results JSONL file")
+    b.add_argument("--jobs", "-j", type=int, metavar="N", help="worker processes (default 1; Dask local: CPUs)")
+    b.add_argument("--resume", action="store_true", help="skip ids already in OUT and append the rest")
+    b.add_argument("--overwrite", action="store_true", help="start OUT afresh if it exists")
+    b.add_argument("--text-column", default="text", metavar="NAME", help="JSONL/CSV text column (default text)")
+    b.add_argument("--id-column", metavar="NAME", help="JSONL/CSV id column (default: line or row number)")
+    b.add_argument("--source-column", metavar="NAME", help="JSONL/CSV column naming the outlet or source")
+    b.add_argument("--date-column", metavar="NAME", help="JSONL/CSV column with the date (YYYY-MM-DD ...)")
+    b.add_argument("--errors", metavar="FILE", help="errors JSONL (default: OUT with .errors.jsonl)")
+    b.add_argument("--batch-size", type=int, default=16, metavar="N", help="texts per classifier call and task")
+    b.add_argument("--lexicon", action="append", metavar="FILE", help="extra lexicon CSV (repeatable)")
+    b.add_argument("--no-classifier", action="store_true", help="skip sentence bias scores")
+    b.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    b.add_argument("--dask", choices=["local"], help="run on a Dask LocalCluster on this machine (--jobs workers)")
+    b.set_defaults(func=cmd_batch)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="annotator", description="Media bias and framing annotator.")
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
@@ -179,6 +313,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--name-b", metavar="NAME", help="label for B in the report (default: file name)")
     _add_url_option(c)
     c.set_defaults(func=cmd_compare)
+
+    _add_batch_parser(sub)
+    _add_report_parser(sub)
+    _add_serve_parser(sub)
 
     try:
         from annotator.model import commands as train
