@@ -244,7 +244,7 @@ def explanation_tables(words: Sequence[str], own: np.ndarray, function: np.ndarr
                     if w != word and w[:4] != word[:4]:
                         similar.append(w)
             row = sims_all[r]
-            top = np.argpartition(-row, 200)[:200]
+            top = np.argpartition(-row, min(200, n_vec - 1))[:200]
             alts: list[str] = []
             for j in top[np.argsort(-row[top])].tolist():
                 if row[j] < 0.6 or len(alts) >= 2:
