@@ -36,9 +36,9 @@ def _load_model(model: Any) -> Any:
     if model in (None, False):
         return None
     if model == "default":
-        from annotator.model.sentence import BiasModel
+        from annotator.model.stack import load_sentence_model
 
-        return BiasModel.load()
+        return load_sentence_model()
     return model
 
 

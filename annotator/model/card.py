@@ -211,6 +211,8 @@ def model_card(m: dict) -> str:
         ]
     if m.get("loaded_word"):
         lines += loaded_word_lines(m["loaded_word"])
+    if m.get("sentence_stack"):
+        lines += stack_lines(m["sentence_stack"])
     lines += [
         "## Known limits",
         "",
@@ -344,4 +346,38 @@ def loaded_word_lines(lw: dict) -> list[str]:
         "the curated list's.",
         "",
     ]
+    return lines
+
+
+def stack_lines(st: dict) -> list[str]:
+    """The card's section on sentence scores stacked with word evidence (models/sentence_stack.json)."""
+    rec = st.get("record", {})
+    w = rec.get("weights", {})
+    oof = rec.get("oof_cv_macro_f1", {})
+    test = st.get("test", {})
+    lines = [
+        "## Sentence scores grounded in words (models/sentence_stack.json)",
+        "",
+        "The score the app shows stacks the classifier with the loaded-word detector: log-odds = "
+        f"{rec.get('intercept', 0):+.3f} {w.get('logit', 0):+.3f} × classifier log-odds {w.get('sum', 0):+.3f} ×",
+        f"(sum of the sentence's word probabilities) {w.get('max', 0):+.3f} × (the largest) {w.get('count', 0):+.3f}"
+        " × (words flagged).",
+        "The weights are a logistic regression on out-of-fold values for the training part (both models",
+        "refitted in every fold). Each part is credited to words, so `top_terms` stay exact: a flagged word",
+        "carries its own evidence besides the classifier's weight for it.",
+        "",
+        "| | classifier alone | stacked |",
+        "|---|---|---|",
+        f"| out-of-fold CV macro-F1, training part | {_f(oof.get('sentence_alone'))} | {_f(oof.get('stacked'))} |",
+    ]
+    alone, both = test.get("sentence_alone", {}), test.get("stacked", {})
+    for key, label in (("macro_f1", "test macro-F1"), ("roc_auc", "test ROC-AUC"), ("brier", "test Brier")):
+        lines.append(f"| {label} | {_f(alone.get(key))} | {_f(both.get(key))} |")
+    basil = st.get("basil_sentence_auc")
+    if basil:
+        lines.append(
+            f"| BASIL sentence ROC-AUC ({basil['n_sentences']} sentences, out of domain) | "
+            f"{_f(basil.get('sentence_alone'))} | {_f(basil.get('stacked'))} |"
+        )
+    lines += ["", "Other numbers on this card (CV, leave-one-outlet-out, ablation) are for the classifier alone.", ""]
     return lines

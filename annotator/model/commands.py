@@ -1,4 +1,5 @@
 """``annotator train`` and ``annotator evaluate`` (also ``python -m annotator.train``): arguments and runs."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from annotator.model.data import DEFAULT_MODELS_DIR, SEED, DataError, resolve_data_dir
 from annotator.model.evaluation import evaluate
+from annotator.model.stack import evaluate_stack, fit_stack
 from annotator.model.training import load_feedback, train_model
 
 
@@ -74,12 +76,19 @@ def _word_record(out_dir: Path, info: dict) -> dict:
 
     path = out_dir / MODEL_FILE.name
     keep = ("name", "threshold", "cv", "config", "n_training_sentences", "data", "subset")
-    return {**{k: info[k] for k in keep if k in info}, "file": MODEL_FILE.name, "sha256": file_sha256(path),
-            "size_bytes": path.stat().st_size}
+    return {
+        **{k: info[k] for k in keep if k in info},
+        "file": MODEL_FILE.name,
+        "sha256": file_sha256(path),
+        "size_bytes": path.stat().st_size,
+    }
 
 
-def _update_metrics(out_dir: Path, section: dict, replace: bool = False) -> None:
-    """Write the ``loaded_word`` section of metrics.json (the rest untouched) and re-render the model card."""
+def _update_metrics(
+    out_dir: Path, section: dict, replace: bool = False, key: str = "loaded_word", section_value: dict | None = None
+) -> None:
+    """Update the ``key`` section of metrics.json (the rest untouched) and re-render the model card:
+    merge ``section`` into it, or set it to ``section_value``."""
     import json
 
     from annotator.model.card import model_card
@@ -88,9 +97,12 @@ def _update_metrics(out_dir: Path, section: dict, replace: bool = False) -> None
 
     path = out_dir / METRICS_FILE
     metrics = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    current = {} if replace else dict(metrics.get("loaded_word") or {})
-    current.update(section)
-    metrics["loaded_word"] = _r(current)
+    if section_value is not None:
+        metrics[key] = _r(section_value)
+    else:
+        current = {} if replace else dict(metrics.get(key) or {})
+        current.update(section)
+        metrics[key] = _r(current)
     path.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     if "cv_5fold" in metrics:  # a full evaluation exists: the card can be written
         (out_dir / CARD_FILE).write_text(model_card(metrics), encoding="utf-8")
@@ -107,13 +119,14 @@ def evaluate_words_into_metrics(data_dir: Path, out_dir: Path, log=print) -> dic
     _update_metrics(out_dir, result)
     babe = result["babe_test"]["model_tokens"]
     log(
-        f"loaded-word detector: BABE test token F1 {babe['f1']:.3f} "
-        f"(P {babe['precision']:.3f}, R {babe['recall']:.3f})"
+        f"loaded-word detector: BABE test token F1 {babe['f1']:.3f} (P {babe['precision']:.3f}, R {babe['recall']:.3f})"
     )
     if "basil" in result:
         both = result["basil"]["both"]
-        log(f"  BASIL lexicon + detector: lexical recall {both['recall_lexical']:.3f}, precision "
-            f"{both['precision']:.3f}, {both['flags_per_1000_words']:.1f} flags per 1,000 words")
+        log(
+            f"  BASIL lexicon + detector: lexical recall {both['recall_lexical']:.3f}, precision "
+            f"{both['precision']:.3f}, {both['flags_per_1000_words']:.1f} flags per 1,000 words"
+        )
     return result
 
 
@@ -133,6 +146,7 @@ def run_train(args) -> int:
             train_model(data_dir, Path(args.out), seed=args.seed, subset=args.subset, feedback=feedback)
         if only != "sentence":
             train_words(data_dir, Path(args.out), subset=args.subset)
+        fit_stack(data_dir, Path(args.out), seed=args.seed)  # both models may have changed: refit the stack
     except DataError as exc:
         return _fail(str(exc))
     except OSError as exc:
@@ -157,6 +171,10 @@ def run_evaluate(args) -> int:
             )
         if only != "sentence":
             evaluate_words_into_metrics(data_dir, Path(args.out))
+        if only is None:
+            _update_metrics(
+                Path(args.out), {}, key="sentence_stack", section_value=evaluate_stack(data_dir, Path(args.out))
+            )
     except (DataError, ModelError, WordModelError) as exc:
         return _fail(str(exc))
     except OSError as exc:

@@ -42,9 +42,7 @@ def load_marked(data_dir: str | Path, test_hashes: set[str]) -> tuple[MarkedSent
     if mbic is not None:
         for sha, words in zip(mbic["sha"], mbic["biased_words"], strict=True):
             crowd[sha] = _folded_set(_parse_words(words))
-    parts: dict[bool, MarkedSentences] = {
-        flag: MarkedSentences([], [], [], [], []) for flag in (False, True)
-    }
+    parts: dict[bool, MarkedSentences] = {flag: MarkedSentences([], [], [], [], []) for flag in (False, True)}
     seen: set[str] = set()
     for text, marked, y, sha in zip(df["text"], df["marked"], df["y"], df["sha"], strict=True):
         if sha in seen:

@@ -123,8 +123,11 @@ def basil_sentence_auc(articles: Sequence[BasilArticle], model) -> dict:
     probs = np.asarray(model.predict_proba(texts))
     if probs.ndim == 2:
         probs = probs[:, 1]
-    return {"n_sentences": len(texts), "positive_share": round(float(np.mean(labels)), 4),
-            "roc_auc": round(float(roc_auc_score(labels, probs)), 4)}
+    return {
+        "n_sentences": len(texts),
+        "positive_share": round(float(np.mean(labels)), 4),
+        "roc_auc": round(float(roc_auc_score(labels, probs)), 4),
+    }
 
 
 def subjective_baseline_words(data_dir: Path) -> list[str]:
@@ -202,15 +205,21 @@ def evaluate_words(data_dir: Path, models_dir: Path, log=print) -> dict:
     babe["spans"]["subjective_list"] = _word_level_sets(
         test.texts, test.expert, lambda t: {fold(m.group()) for m in WORD_RE.finditer(t)} & subjective_set
     )
-    out: dict = {"model": {k: model.info[k] for k in ("name", "threshold", "cv", "config", "n_training_sentences",
-                                                      "data") if k in model.info},
-                 "babe_test": babe}
+    out: dict = {
+        "model": {
+            k: model.info[k]
+            for k in ("name", "threshold", "cv", "config", "n_training_sentences", "data")
+            if k in model.info
+        },
+        "babe_test": babe,
+    }
     basil_dir = data_dir / "basil"
     if basil_dir.is_dir():
         articles = load_basil(basil_dir)
         log(f"loaded-word detector: BASIL ({len(articles)} articles, evaluation only)")
-        basil = {name: basil_span_level(articles, annotator_flagger(engine, ids))
-                 for name, (engine, ids) in engines.items()}
+        basil = {
+            name: basil_span_level(articles, annotator_flagger(engine, ids)) for name, (engine, ids) in engines.items()
+        }
         basil["subjective_list"] = basil_span_level(articles, word_list_flagger(subjective))
         out["basil"] = basil
         from annotator.model.data import MODEL_FILE as SENTENCE_MODEL_FILE

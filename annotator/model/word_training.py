@@ -112,8 +112,9 @@ def predict_tokens(model, layout: FeatureLayout, resources: WordResources, texts
     return model.predict_proba(X)[:, 1], tokens
 
 
-def cv_threshold(resources: WordResources, data: MarkedSentences, config: dict = WORD_CONFIG, folds: int = 5,
-                 seed: int = 42) -> dict:
+def cv_threshold(
+    resources: WordResources, data: MarkedSentences, config: dict = WORD_CONFIG, folds: int = 5, seed: int = 42
+) -> dict:
     """Out-of-fold token probabilities on the training part (folds of sentences); the F1-best threshold."""
     from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
     from sklearn.model_selection import KFold
@@ -207,8 +208,14 @@ def collapse(model, layout: FeatureLayout, resources: WordResources, marked: lis
     }
 
 
-def build_tables(model, layout: FeatureLayout, resources: WordResources, marked: list[str], threshold: float,
-                 extra_info: dict | None = None) -> tuple[dict[str, np.ndarray], dict]:
+def build_tables(
+    model,
+    layout: FeatureLayout,
+    resources: WordResources,
+    marked: list[str],
+    threshold: float,
+    extra_info: dict | None = None,
+) -> tuple[dict[str, np.ndarray], dict]:
     """(arrays, info) of the run-time model (``LoadedWordModel(arrays, info)``) from a fitted regression."""
     arrays = collapse(model, layout, resources, marked)
     oov_own = float(arrays.pop("_oov_flags"))
@@ -220,12 +227,25 @@ def build_tables(model, layout: FeatureLayout, resources: WordResources, marked:
         "oov": {"own": oov_own, "digit": oov_digit, "before": 0.0, "after": 0.0, "tone": 0.0},
         "threshold": float(threshold),
         "n_vector_words": len(resources.vector_index),
-        "features": {"word_flags": list(WORD_FLAGS), "list_flags": list(LIST_FLAGS), "standing": list(STANDING),
-                     "offsets": list(OFFSETS)},
+        "features": {
+            "word_flags": list(WORD_FLAGS),
+            "list_flags": list(LIST_FLAGS),
+            "standing": list(STANDING),
+            "offsets": list(OFFSETS),
+        },
         **(extra_info or {}),
     }
-    arrays.update(explanation_tables(arrays["words"].tolist(), arrays["own"], arrays["function"],
-                                     resources.vectors, marked, info["intercept"], info["threshold"]))
+    arrays.update(
+        explanation_tables(
+            arrays["words"].tolist(),
+            arrays["own"],
+            arrays["function"],
+            resources.vectors,
+            marked,
+            info["intercept"],
+            info["threshold"],
+        )
+    )
     return arrays, info
 
 
@@ -234,8 +254,14 @@ def marked_words(data: MarkedSentences) -> list[str]:
     return sorted({w for s in data.expert for w in s if w.isalpha()})
 
 
-def train_word_model(data_dir: Path, out_path: Path, test_hashes: set[str], config: dict = WORD_CONFIG,
-                     subset: int | None = None, log=print) -> dict:
+def train_word_model(
+    data_dir: Path,
+    out_path: Path,
+    test_hashes: set[str],
+    config: dict = WORD_CONFIG,
+    subset: int | None = None,
+    log=print,
+) -> dict:
     """Fit on the training part, pick the threshold by CV, collapse, save; returns the info dict.
     ``subset``: train on only the first N training sentences (quick tests)."""
     t0 = time.perf_counter()

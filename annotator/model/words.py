@@ -28,8 +28,21 @@ from annotator.textnorm import Token
 
 MODEL_FILE = Path(__file__).resolve().parent.parent.parent / "models" / "loaded_words.npz"
 FORMAT_VERSION = 1
-_ARRAYS = ("words", "own", "before", "after", "tone", "function", "stems", "stem_weight", "standing", "marked",
-           "explain_words", "explain_similar", "explain_alternatives")
+_ARRAYS = (
+    "words",
+    "own",
+    "before",
+    "after",
+    "tone",
+    "function",
+    "stems",
+    "stem_weight",
+    "standing",
+    "marked",
+    "explain_words",
+    "explain_similar",
+    "explain_alternatives",
+)
 
 
 class WordModelError(ValueError):
@@ -57,8 +70,9 @@ class TokenScore(NamedTuple):
 class DocScores:
     """Token probabilities of a batch of sentences as arrays; ``token(k)`` gives one token's full record."""
 
-    def __init__(self, tokens: Sequence[Token], probability: np.ndarray, parts: dict[str, np.ndarray],
-                 intercept: float):
+    def __init__(
+        self, tokens: Sequence[Token], probability: np.ndarray, parts: dict[str, np.ndarray], intercept: float
+    ):
         self.tokens = tokens
         self.probability = probability
         self.parts = parts
@@ -71,9 +85,18 @@ class DocScores:
     def token(self, k: int, offset: int = 0) -> TokenScore:
         t = self.tokens[k]
         p = self.parts
-        return TokenScore(t.start + offset, t.end + offset, t.folded, float(self.probability[k]),
-                          float(p["own"][k]), float(p["before"][k]), float(p["after"][k]), float(p["tone"][k]),
-                          float(p["standing"][k]), self.intercept)
+        return TokenScore(
+            t.start + offset,
+            t.end + offset,
+            t.folded,
+            float(self.probability[k]),
+            float(p["own"][k]),
+            float(p["before"][k]),
+            float(p["after"][k]),
+            float(p["tone"][k]),
+            float(p["standing"][k]),
+            self.intercept,
+        )
 
 
 class LoadedWordModel:
@@ -98,8 +121,12 @@ class LoadedWordModel:
         self._marked = [str(w) for w in arrays["marked"]]
         self._marked_set = frozenset(self._marked)
         self._n_vec = int(info.get("n_vector_words", 0))  # rows that have a word vector (the first ones)
-        explain = zip(arrays["explain_words"].tolist(), arrays["explain_similar"].tolist(),
-                      arrays["explain_alternatives"].tolist(), strict=True)
+        explain = zip(
+            arrays["explain_words"].tolist(),
+            arrays["explain_similar"].tolist(),
+            arrays["explain_alternatives"].tolist(),
+            strict=True,
+        )
         self._similar: dict[str, tuple[str, ...]] = {}
         self._alternatives: dict[str, tuple[str, ...]] = {}
         for w, sim, alt in explain:
@@ -130,8 +157,10 @@ class LoadedWordModel:
         except ValueError:
             raise WordModelError(f"loaded-word model {path} has unreadable info; {rebuild}") from None
         if info.get("format_version") != FORMAT_VERSION:
-            raise WordModelError(f"loaded-word model {path} is of format {info.get('format_version')!r}, "
-                                 f"expected {FORMAT_VERSION}; {rebuild}")
+            raise WordModelError(
+                f"loaded-word model {path} is of format {info.get('format_version')!r}, "
+                f"expected {FORMAT_VERSION}; {rebuild}"
+            )
         n = len(arrays["words"])
         for k in ("own", "before", "after", "tone", "function"):
             if arrays[k].shape != (n,):
@@ -147,8 +176,9 @@ class LoadedWordModel:
 
     # ---- scoring ---------------------------------------------------------------------------------
 
-    def score_tokens(self, sentence: str, tokens: Sequence[Token] | None = None, offset: int = 0,
-                     standing: np.ndarray | None = None) -> list[TokenScore]:
+    def score_tokens(
+        self, sentence: str, tokens: Sequence[Token] | None = None, offset: int = 0, standing: np.ndarray | None = None
+    ) -> list[TokenScore]:
         """Every word token of ``sentence`` with its probability and logit parts (offsets + ``offset``)."""
         if tokens is None or standing is None:
             tokens, standing = sentence_tokens(sentence)
@@ -213,8 +243,15 @@ class LoadedWordModel:
         return self._alternatives.get(word, ())[:k]
 
 
-def explanation_tables(words: Sequence[str], own: np.ndarray, function: np.ndarray, vectors: np.ndarray,
-                       marked: Sequence[str], intercept: float, threshold: float) -> dict[str, np.ndarray]:
+def explanation_tables(
+    words: Sequence[str],
+    own: np.ndarray,
+    function: np.ndarray,
+    vectors: np.ndarray,
+    marked: Sequence[str],
+    intercept: float,
+    threshold: float,
+) -> dict[str, np.ndarray]:
     """For every word the model could flag on its own (its own weight within 3 log-odds of the threshold):
     the marked words nearest to it (cosine >= 0.5, up to 3, not sharing its first four letters) and up to 2
     automatic alternatives (cosine >= 0.6, rated neutral on their own: own weight 2 log-odds under the
