@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from annotator.document import Annotation, Sentence, Span
 from annotator.textnorm import Token
-from annotator.voice import Quote, in_quote
+from annotator.voice import Quote, QuoteIndex
 
 
 @dataclass
@@ -23,6 +23,7 @@ class Context:
 
     def __post_init__(self) -> None:
         self._starts = [s.span.start for s in self.sentences]
+        self.quote_index = QuoteIndex(self.quotes)
         token_starts = [t.start for t in self.tokens]
         self.sentence_tokens: list[Sequence[Token]] = []
         for sentence in self.sentences:
@@ -37,7 +38,7 @@ class Context:
         return None
 
     def voice_at(self, span: Span) -> str:
-        if in_quote(span, self.quotes) is not None:
+        if self.quote_index.inside(span):
             return "quote"
         sentence = self.sentence_at(span.start)
         if sentence is None or sentence.voice == "quote":
