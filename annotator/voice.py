@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -24,6 +24,8 @@ _CLOSERS = '”"»“'
 _QUOTE_CHARS = re.compile(r"[“”\"«»„]")
 _SINGLE_QUOTE = re.compile(r"(?<![\w’'])‘(?P<inner>[^‘’\n]{1,200}?)’(?![\w])")
 _MAX_QUOTE_PARAGRAPHS = 5
+_PLURAL_VERBS = ("say", "believe", "think", "argue", "note", "state", "claim", "warn", "insist", "suggest", "contend")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -63,24 +65,24 @@ def report_verbs(path: Path = REPORT_VERBS_FILE) -> ReportVerbs:
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     verbs = report_verbs()
-    verb = "(?:" + "|".join(sorted(map(re.escape, verbs.forms), key=len, reverse=True)) + ")"
+    # Word lists as prefix trees: the same matches, longest form first, as a longest-first alternation, but
+    # tried in a few steps instead of one per form (these patterns run at every quote and sentence).
+    verb = "(?:" + _trie(verbs.forms) + ")"
     speaker = (
         r"(?:he|she|they|we|i|it|the\s+[\w'’-]+(?:\s+[\w'’-]+){0,3}|"
         r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})"
     )
-    after = re.compile(
-        rf"^\s*[,—–-]?\s*(?:{verb}\s+{speaker}|{speaker}\s+(?:\w+\s+)?{verb}\b(?:\s+up)?)", re.IGNORECASE
-    )
+    after = re.compile(rf"\s*[,—–-]?\s*(?:{verb}\s+{speaker}|{speaker}\s+(?:\w+\s+)?{verb}\b(?:\s+up)?)", re.IGNORECASE)
     before = re.compile(
         rf"(?:{verb}(?:\s+(?:that|in\s+an?\s+\w+|on\s+\w+))?|according\s+to\s+[\w\s'’-]{{1,60}}|"
         rf"in\s+(?:his|her|their|its)\s+(?:opinion|view|words))\s*[:,]?\s*$",
         re.IGNORECASE,
     )
-    finite = "|".join(sorted(map(re.escape, verbs.finite), key=len, reverse=True))
+    finite = _trie(verbs.finite)
     reported = re.compile(
         rf"\baccording\s+to\b|\bin\s+(?:his|her|their|its)\s+(?:opinion|view|words)\b|\b(?:{finite})\b|"
         rf"\bas\s+(?:[\w'’-]+\s+){{0,5}}{verb}\b"
-        rf"|\b(?:they|we|[a-z]+s)\s+(?:say|believe|think|argue|note|state|claim|warn|insist|suggest|contend)\b",
+        rf"|\b(?:they|we|[a-z]+s)\s+(?:{'|'.join(_PLURAL_VERBS)})\b",
         re.IGNORECASE,
     )
     return after, before, reported
@@ -173,8 +175,26 @@ _ATTRIBUTION_WINDOW = 160
 @lru_cache(maxsize=1)
 def _first_words() -> re.Pattern[str]:
     """Where an attribution before a quote can start: a verb of saying, "according" or "in" (any case)."""
-    verbs = sorted(map(re.escape, report_verbs().forms), key=len, reverse=True)
-    return re.compile("(?=" + "|".join([*verbs, "according", "in"]) + ")", re.IGNORECASE)
+    return re.compile("(?=" + _trie([*report_verbs().forms, "according", "in"]) + ")", re.IGNORECASE)
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching any of ``words`` (lower case), nested by shared prefixes so it is tried in few steps."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return render(tree)
 
 
 def find_quotes(text: str) -> list[Quote]:
@@ -240,11 +260,10 @@ def find_quotes(text: str) -> list[Quote]:
         while inner_start < inner_end and text[inner_start].isspace():
             inner_start += 1
         attribution = None
-        tail = text[outer_end : outer_end + 120].split("\n", 1)[0]
-        m = after.match(tail)
+        m = after.match(text, outer_end, min(outer_end + 120, lines.line_end(outer_end)))  # the rest of the line
         if m and m.group().strip(" ,—–-"):
             lead = len(m.group()) - len(m.group().lstrip(" ,—–-"))
-            attribution = Span(outer_end + lead, outer_end + m.end())
+            attribution = Span(outer_end + lead, m.end())
         else:
             if heads is None:
                 heads = _attribution_before(text, raw, lines, before)
@@ -308,6 +327,26 @@ def quoted_share(span: Span, quotes: Sequence[Quote] | QuoteIndex) -> float:
 def is_reported(text: str) -> bool:
     """Whether a sentence (outside quotes) attributes its content to a speaker."""
     return _patterns()[2].search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _reported_cue_words() -> frozenset[str]:
+    """Lower-case words one of which every match of ``is_reported``'s pattern contains as a whole word."""
+    verbs = report_verbs()
+    return verbs.forms | verbs.finite | {"according", "opinion", "view", "words", *_PLURAL_VERBS}
+
+
+def first_reported_cue(text: str, start: int, end: int) -> int | None:
+    """End of the first word in ``text[start:end]`` that ``is_reported`` needs, or None if there is none.
+
+    ``is_reported(text[start:e])`` is False for every ``e`` below this offset: a cheap test that spares
+    the regex on long stretches of text with no verb of saying.
+    """
+    words = _reported_cue_words()
+    for m in _LETTERS.finditer(text, start, end):
+        if m.group().lower() in words:
+            return m.end()
+    return None
 
 
 def _unquoted(text: str, span: Span, quotes: Sequence[Quote] | QuoteIndex) -> str:

@@ -24,12 +24,18 @@ class Context:
     def __post_init__(self) -> None:
         self._starts = [s.span.start for s in self.sentences]
         self.quote_index = QuoteIndex(self.quotes)
-        token_starts = [t.start for t in self.tokens]
+        self._token_starts = token_starts = [t.start for t in self.tokens]
         self.sentence_tokens: list[Sequence[Token]] = []
         for sentence in self.sentences:
             lo = bisect_left(token_starts, sentence.span.start)
             hi = bisect_left(token_starts, sentence.span.end)
             self.sentence_tokens.append([t for t in self.tokens[lo:hi] if t.end <= sentence.span.end])
+
+    def tokens_in(self, span: Span) -> Sequence[Token]:
+        """The word tokens that lie within ``span``."""
+        lo = bisect_left(self._token_starts, span.start)
+        hi = bisect_left(self._token_starts, span.end)
+        return [t for t in self.tokens[lo:hi] if t.end <= span.end]
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect_right(self._starts, pos) - 1

@@ -9,12 +9,13 @@ delegitimizing label from the lexicon (a label being mocked).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 
 from annotator.detectors.base import Context, Detector, register
 from annotator.document import Annotation, Span
 from annotator.lexicon import Lexicon, default_lexicon
-from annotator.voice import is_reported, report_verbs
+from annotator.voice import first_reported_cue, is_reported, report_verbs
 
 _MAX_WORDS = 5
 _MOCKING_PREFIX = re.compile(r"(?:so[- ]called|self[- ](?:proclaimed|styled)|alleged|supposed|would-be)\s*$", re.I)
@@ -39,7 +40,9 @@ class _SentenceCues:
 
     def reported(self, pos: int) -> bool:
         if self._reported_from is None:
-            self._reported_from = self._first(self._reported_at)
+            cue = first_reported_cue(self.text, self.start, self.positions[-1])
+            skip = len(self.positions) if cue is None else bisect_left(self.positions, cue)
+            self._reported_from = self._first(self._reported_at, skip)
         return pos >= self._reported_from
 
     def doubted(self, pos: int) -> bool:
@@ -47,9 +50,14 @@ class _SentenceCues:
             self._doubted_from = self._first(self._doubted_at)
         return pos >= self._doubted_from
 
-    def _first(self, test: Callable[[int], bool]) -> int:
-        """The first position (of a quote) at which the monotone ``test`` holds; past the end if none."""
-        lo, hi = 0, len(self.positions)
+    def _first(self, test: Callable[[int], bool], lo: int = 0) -> int:
+        """The first position (of a quote, from index ``lo``) at which the monotone ``test`` holds.
+
+        Past the end of the text if there is none.
+        """
+        hi = len(self.positions)
+        if lo < hi and not test(self.positions[-1]):
+            lo = hi
         while lo < hi:
             mid = (lo + hi) // 2
             if test(self.positions[mid]):
@@ -104,7 +112,10 @@ class ScareQuoteDetector(Detector):
         for quote, inner, sentence in candidates:
             before = cues[sentence]
             mocked = _mocked(text, sentence.start, quote.outer.start)
-            labels = [m for m in self.lexicon.match(inner) if m.entry.category in _LABEL_CATEGORIES]
+            # The context's tokens inside the quote are the ones ``self.lexicon.match(inner)`` would make:
+            # quotation marks and spaces bound them.
+            matches = self.lexicon.match_tokens(ctx.tokens_in(quote.inner))
+            labels = [m for m in matches if m.entry.category in _LABEL_CATEGORIES]
             # Only a cue before the quote (or its own "..., X said") governs it: in 'the "relief" package that
             # critics say ...' the critics are not the source of the quoted word.
             attributed = quote.attribution is not None or before.reported(quote.outer.start)
