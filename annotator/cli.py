@@ -113,7 +113,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(training: bool = True) -> argparse.ArgumentParser:
+    """The argument parser; ``training=False`` lists ``train``/``evaluate`` without importing their options."""
     parser = argparse.ArgumentParser(prog="annotator", description="Media bias and framing annotator.")
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -143,22 +144,30 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--name-b", metavar="NAME", help="label for B in the report (default: file name)")
     c.set_defaults(func=cmd_compare)
 
-    try:
-        from annotator import train
-    except ImportError:  # the training module is optional at run time
-        train = None  # type: ignore[assignment]
-    if train is not None and hasattr(train, "add_train_arguments"):
-        t = sub.add_parser("train", help="train the sentence bias classifier on BABE")
-        train.add_train_arguments(t)
-        t.set_defaults(func=train.run_train)
-        e = sub.add_parser("evaluate", help="evaluate the classifier and write models/metrics.json")
-        train.add_evaluate_arguments(e)
-        e.set_defaults(func=train.run_evaluate)
+    t = sub.add_parser("train", help="train the sentence bias classifier on BABE")
+    e = sub.add_parser("evaluate", help="evaluate the classifier and write models/metrics.json")
+    if training:  # scikit-learn and the training code load only for these two commands
+        try:
+            from annotator import train
+        except ImportError:  # the training module is optional at run time
+            train = None  # type: ignore[assignment]
+        if train is not None and hasattr(train, "add_train_arguments"):
+            train.add_train_arguments(t)
+            t.set_defaults(func=train.run_train)
+            train.add_evaluate_arguments(e)
+            e.set_defaults(func=train.run_evaluate)
     return parser
 
 
+def _no_training(args: argparse.Namespace) -> int:
+    return _fail("the training module is not installed")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = next((a for a in argv if not a.startswith("-")), "")
+    parser = build_parser(training=command in ("train", "evaluate"))
+    parser.set_defaults(func=_no_training)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
