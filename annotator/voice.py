@@ -339,8 +339,9 @@ def _reported_cue_words() -> frozenset[str]:
 def first_reported_cue(text: str, start: int, end: int) -> int | None:
     """End of the first word in ``text[start:end]`` that ``is_reported`` needs, or None if there is none.
 
-    ``is_reported(text[start:e])`` is False for every ``e`` below this offset: a cheap test that spares
-    the regex on long stretches of text with no verb of saying.
+    ``is_reported(text[start:e])`` is False for every ``e`` below this offset that does not cut a word
+    (``text[e]`` is not a letter, e.g. a quotation mark): every match of its pattern contains one of
+    these words whole. A cheap test that spares the regex on long stretches with no verb of saying.
     """
     words = _reported_cue_words()
     for m in _LETTERS.finditer(text, start, end):
