@@ -71,11 +71,12 @@ def load_engine() -> Engine:
             return future.result()
         with st.spinner("Loading the word lists and the classifier…"):
             return future.result()
-    except LexiconError as exc:  # a broken word list must be fixed by whoever installed the app
-        _engine_future.clear()  # try again on the next run
-        st.error(f"The word list could not be loaded, so the app cannot start:\n\n{exc}")
-        st.stop()
-        raise  # not reached: st.stop() ends the run
+    except Exception as exc:
+        _engine_future.clear()  # a failure is not kept: the next run tries again, as st.cache_resource does
+        if isinstance(exc, LexiconError):  # a broken word list must be fixed by whoever installed the app
+            st.error(f"The word list could not be loaded, so the app cannot start:\n\n{exc}")
+            st.stop()
+        raise
 
 
 @dataclass(frozen=True)
