@@ -75,10 +75,18 @@ def word_key(word: str) -> str:
     return _stemmer().stem(exact_key(word))
 
 
+@lru_cache(maxsize=200_000)
+def _keys(word: str) -> tuple[str, str]:
+    """(matching key, folded form) of a word: one cache look-up per token."""
+    return word_key(word), exact_key(word)
+
+
 def tokenize(text: str) -> list[Token]:
     """Word tokens of ``text`` with offsets and matching keys."""
-    # The compiled pattern is the one nltk's RegexpTokenizer uses; finditer directly is several times faster.
-    return [Token(m.start(), m.end(), word_key(m.group()), exact_key(m.group())) for m in WORD_RE.finditer(text)]
+    # The compiled pattern is the one nltk's RegexpTokenizer uses; finditer directly is several times faster,
+    # and tuple.__new__ skips the named tuple's Python-level constructor (tokens are made by the thousand).
+    new = tuple.__new__
+    return [new(Token, m.span() + _keys(m.group())) for m in WORD_RE.finditer(text)]
 
 
 def phrase_keys(phrase: str, stem: bool = True) -> tuple[str, ...]:

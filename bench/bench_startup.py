@@ -76,7 +76,7 @@ def cli_numbers(article: Path, runs: int) -> None:
 def app_numbers(article: Path, runs: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.streamlit_server import CHROMIUM, free_port, launch_chromium
+    from tests.streamlit_server import CHROMIUM, launch_chromium
 
     print(f"\n2. The app (median of {runs} cold starts; headless Chromium)")
     if not CHROMIUM.is_file():
@@ -87,7 +87,7 @@ def app_numbers(article: Path, runs: int) -> None:
     with sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         for _ in range(runs):
-            box, highlights = _one_app_start(browser, free_port(), text)
+            box, highlights = _one_app_start(browser, text)
             box_times.append(box)
             highlight_times.append(highlights)
         browser.close()
@@ -99,43 +99,30 @@ def app_numbers(article: Path, runs: int) -> None:
     )
 
 
-def _one_app_start(browser, port: int, text: str) -> tuple[float, float]:
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
+def _one_app_start(browser, text: str) -> tuple[float, float]:
+    """Seconds from ``streamlit run`` to the text box, and to highlights when pasting at once.
+
+    The server counts as started when its health check answers (polled every 0.25 s).
+    """
+    from tests.streamlit_server import streamlit_server
+
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     t0 = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        url = f"http://127.0.0.1:{port}"
-        while True:
-            try:
-                page.goto(url, timeout=2_000)
-                break
-            except Exception:
-                if time.perf_counter() - t0 > 60:
-                    raise
-                time.sleep(0.1)
-        box = page.get_by_role("textbox", name="Article text")
-        box.wait_for(timeout=60_000)
-        ready = time.perf_counter() - t0
-        box.fill(text)
-        page.get_by_role("button", name="Annotate").click()
-        page.wait_for_function(
-            "() => { const a = document.querySelector('.fa-article'); return a && a.querySelector('mark.fa-m'); }",
-            timeout=60_000,
-        )
-        return ready, time.perf_counter() - t0
+        with streamlit_server(env={k: ENV[k] for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS")}) as url:
+            page.goto(url)
+            box = page.get_by_role("textbox", name="Article text")
+            box.wait_for(timeout=60_000)
+            ready = time.perf_counter() - t0
+            box.fill(text)
+            page.get_by_role("button", name="Annotate").click()
+            page.wait_for_function(
+                "() => { const a = document.querySelector('.fa-article'); return a && a.querySelector('mark.fa-m'); }",
+                timeout=60_000,
+            )
+            return ready, time.perf_counter() - t0
     finally:
         page.close()
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def main() -> int:
