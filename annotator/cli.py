@@ -282,7 +282,8 @@ def _add_batch_parser(sub) -> None:
     b.set_defaults(func=cmd_batch)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(training: bool = True) -> argparse.ArgumentParser:
+    """The argument parser; ``training=False`` lists ``train``/``evaluate`` without importing their options."""
     parser = argparse.ArgumentParser(prog="annotator", description="Media bias and framing annotator.")
     parser.add_argument("--version", action="version", version=f"annotator {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -318,22 +319,30 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_parser(sub)
     _add_serve_parser(sub)
 
-    try:
-        from annotator.model import commands as train
-    except ImportError:  # the training module is optional at run time
-        train = None  # type: ignore[assignment]
-    if train is not None and hasattr(train, "add_train_arguments"):
-        t = sub.add_parser("train", help="train the sentence bias classifier on BABE")
-        train.add_train_arguments(t)
-        t.set_defaults(func=train.run_train)
-        e = sub.add_parser("evaluate", help="evaluate the classifier and write models/metrics.json")
-        train.add_evaluate_arguments(e)
-        e.set_defaults(func=train.run_evaluate)
+    t = sub.add_parser("train", help="train the sentence classifier, the loaded-word detector and their stack on BABE")
+    e = sub.add_parser("evaluate", help="evaluate the models and write models/metrics.json and the model card")
+    if training:  # scikit-learn and the training code load only for these two commands
+        try:
+            from annotator.model import commands as train
+        except ImportError:  # the training module is optional at run time
+            train = None  # type: ignore[assignment]
+        if train is not None and hasattr(train, "add_train_arguments"):
+            train.add_train_arguments(t)
+            t.set_defaults(func=train.run_train)
+            train.add_evaluate_arguments(e)
+            e.set_defaults(func=train.run_evaluate)
     return parser
 
 
+def _no_training(args: argparse.Namespace) -> int:
+    return _fail("the training module is not installed")
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = next((a for a in argv if not a.startswith("-")), "")
+    parser = build_parser(training=command in ("train", "evaluate"))
+    parser.set_defaults(func=_no_training)
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)

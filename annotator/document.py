@@ -7,7 +7,10 @@ contract for the CLI, exports and downstream tools and carries a ``schema_versio
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from functools import cached_property
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +79,10 @@ class Sentence:
     top_terms: tuple[tuple[str, float], ...] = ()
 
 
+def _holds(sentence: Sentence, pos: int) -> bool:
+    return sentence.span.start <= pos < max(sentence.span.end, sentence.span.start + 1)
+
+
 @dataclass(frozen=True)
 class Document:
     """An annotated text: sentences and annotations point into ``text`` by offsets."""
@@ -90,11 +97,23 @@ class Document:
         return self.text[span.start : span.end]
 
     def sentence_of(self, span: Span) -> Sentence | None:
-        """The sentence that contains ``span`` (or overlaps its start)."""
-        for sentence in self.sentences:
-            if sentence.span.start <= span.start < max(sentence.span.end, sentence.span.start + 1):
-                return sentence
+        """The first sentence that contains ``span`` (or overlaps its start); logarithmic time."""
+        starts, reach = self._sentence_index
+        if starts is None:  # sentences out of order (hand-made): scan them all
+            return next((s for s in self.sentences if _holds(s, span.start)), None)
+        hi = bisect_right(starts, span.start)
+        for i in range(bisect_right(reach, span.start, 0, hi), hi):
+            if _holds(self.sentences[i], span.start):
+                return self.sentences[i]
         return None
+
+    @cached_property
+    def _sentence_index(self) -> tuple[list[int] | None, list[int]]:
+        """Sentence starts and the running maximum of their ends (None if the starts are out of order)."""
+        starts = [s.span.start for s in self.sentences]
+        if any(a > b for a, b in pairwise(starts)):
+            return None, []
+        return starts, list(accumulate((max(s.span.end, s.span.start + 1) for s in self.sentences), max))
 
     def with_(self, **changes: Any) -> Document:
         return replace(self, **changes)

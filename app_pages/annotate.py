@@ -5,10 +5,6 @@ import streamlit as st
 from annotator.ui import app
 from annotator.ui.session import load_engine
 
-engine = load_engine()
-settings = app.sidebar_settings(engine)
-app.sidebar_about(engine)
-
 st.title("Framing annotator")
 st.markdown(
     "Find **loaded words**, **scare quotes**, **anonymous sources** and **hedges** in a news article, with the "
@@ -55,5 +51,9 @@ with right:
         )
     st.caption(app.LIMITS_TEXT)
 
+# The text box is drawn before waiting for the engine, which loads in the background while the user pastes.
+engine = load_engine()
+settings = app.sidebar_settings(engine)
+app.sidebar_about(engine)
 app.show_notice()
 app.render_results(engine, settings)

@@ -109,34 +109,33 @@ class Lexicon:
         matches: list[LexiconMatch] = []
         n = len(tokens)
         stemmed_index, exact_index = self._index[True], self._index[False]
+        # Most words start no term: find the few that do in one pass, then try the phrases only there.
+        starts = [i for i, t in enumerate(tokens) if t.key in stemmed_index or t.folded in exact_index]
+        if not starts:
+            return matches
         stems = [t.key for t in tokens]
         exact = [t.folded for t in tokens]
-        i = 0
-        while i < n:
+        after = 0  # the first token not inside a match already made
+        for i in starts:
+            if i < after:
+                continue
             stemmed = stemmed_index.get(stems[i])
             exacts = exact_index.get(exact[i])
-            if stemmed is None and exacts is None:
-                i += 1
-                continue
             best_size, best_entry = 0, None
             for candidates, keys_of in ((stemmed, stems), (exacts, exact)):
                 for keys, entry in candidates or ():
                     size = len(keys)
                     if size <= best_size:
                         break
-                    if (
-                        i + size <= n
-                        and all(keys_of[i + k] == keys[k] for k in range(1, size))
-                        and (keys_of is exact or self._inflected(keys, exact[i : i + size]))
+                    if (size == 1 or (i + size <= n and keys_of[i + 1 : i + size] == list(keys[1:]))) and (
+                        keys_of is exact or self._inflected(keys, exact[i : i + size])
                     ):
                         best_size, best_entry = size, entry
                         break
             if best_size:
                 if best_entry is not None and not self._literal_use(best_entry, stems, i, i + best_size):
                     matches.append(LexiconMatch(tokens[i].start, tokens[i + best_size - 1].end, best_entry))
-                i += best_size
-            else:
-                i += 1
+                after = i + best_size
         return matches
 
     def _inflected(self, keys: tuple[str, ...], words: Sequence[str]) -> bool:
