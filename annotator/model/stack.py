@@ -265,16 +265,9 @@ def evaluate_stack(data_dir: Path, models_dir: Path, log=print) -> dict:
     }
     basil_dir = data_dir / "basil"
     if basil_dir.is_dir():
-        from annotator.model.basil import load_basil
-        from annotator.pipeline import SpanIndex
+        from annotator.model.basil import basil_sentences, load_basil
 
-        sentences, labels = [], []
-        for article in load_basil(basil_dir):
-            index = SpanIndex((b.span.start, b.span.end) for b in article.spans)
-            for s in article.sentences:
-                if s.end > s.start:
-                    sentences.append(article.text[s.start : s.end])
-                    labels.append(int(index.overlaps(s.start, s.end)))
+        sentences, labels = basil_sentences(load_basil(basil_dir))
         out["basil_sentence_auc"] = {
             "n_sentences": len(labels),
             "sentence_alone": round(float(roc_auc_score(labels, stacked.base.predict_proba(sentences))), 4),
