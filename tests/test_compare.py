@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from annotator.charts import compare_figures
 from annotator.compare import compare
 from annotator.export.compare_html import compare_filename, to_compare_html, to_compare_json
-from annotator.ui.tables import pair_rows, profile_table, term_rows
+from annotator.render.tables import pair_rows, profile_table, term_rows
 from tests.conftest import SAMPLES
 
 

@@ -171,7 +171,7 @@ def _shaded_runs(document):
 
 
 def test_export_docx_has_highlighted_runs_for_each_annotation(doc, docx_document):
-    from annotator.ui.palette import style_for
+    from annotator.render.palette import style_for
 
     shaded = list(_shaded_runs(docx_document))
     text = "".join(run.text for run, _ in shaded)

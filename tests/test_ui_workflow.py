@@ -8,6 +8,7 @@ import pytest
 from annotator import Annotator
 from annotator.feedback import Decision, FeedbackStore, text_hash
 from annotator.lexicon import load_entries
+from annotator.render.rewrites import diff_html, rewrites_html
 from annotator.rewrite import neutral_rewrites
 from annotator.ui import feedback_table as ft
 from annotator.ui.lexicon_table import (
@@ -18,7 +19,6 @@ from annotator.ui.lexicon_table import (
     table_csv,
     table_digest,
 )
-from annotator.ui.rewrites import diff_html, rewrites_html
 from tests.conftest import SAMPLES
 
 UPLOADED = [

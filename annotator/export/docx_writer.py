@@ -23,10 +23,10 @@ from docx.text.run import Run
 from annotator.document import Document
 from annotator.export.html_writer import footer_text
 from annotator.export.naming import article_title
+from annotator.render.article import tooltip_text
+from annotator.render.palette import CategoryStyle, category_styles, style_for
+from annotator.render.tables import annotation_rows, headline, sentence_rows
 from annotator.rewrite import neutral_rewrites
-from annotator.ui.article import tooltip_text
-from annotator.ui.palette import CategoryStyle, category_styles, style_for
-from annotator.ui.tables import annotation_rows, headline, sentence_rows
 
 COMMENT_AUTHOR = "Framing annotator"
 _MUTED = RGBColor(0x76, 0x76, 0x76)

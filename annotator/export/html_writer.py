@@ -17,12 +17,12 @@ from html import escape
 
 from annotator.document import Document
 from annotator.export.naming import article_title
+from annotator.render.article import ARTICLE_CSS, article_html, bias_colour, legend_html, side_panel_html
+from annotator.render.palette import category_styles, style_for
+from annotator.render.rewrites import REWRITE_CSS, rewrites_html
+from annotator.render.tables import annotation_rows, headline, sentence_rows
 from annotator.rewrite import neutral_rewrites
 from annotator.summary import BIASED_THRESHOLD
-from annotator.ui.article import ARTICLE_CSS, article_html, bias_colour, legend_html, side_panel_html
-from annotator.ui.palette import category_styles, style_for
-from annotator.ui.rewrites import REWRITE_CSS, rewrites_html
-from annotator.ui.tables import annotation_rows, headline, sentence_rows
 
 REPORT_CSS = """
 *{box-sizing:border-box}

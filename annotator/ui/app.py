@@ -21,15 +21,15 @@ from annotator.export.naming import article_title, report_filename
 from annotator.filters import ViewSettings, apply_view
 from annotator.ingest import MAX_BYTES, MAX_WORDS, IngestError, extract_text
 from annotator.pipeline import MAX_TEXT_CHARS
+from annotator.render.article import ARTICLE_CSS, article_html, legend_html, side_panel_html
+from annotator.render.palette import DETECTOR_HELP, DETECTOR_LABELS, category_styles
+from annotator.render.rewrites import REWRITE_CSS, rewrites_html
+from annotator.render.tables import annotation_table, headline, sentence_table
 from annotator.rewrite import neutral_rewrites
 from annotator.ui import feedback_page
-from annotator.ui.article import ARTICLE_CSS, article_html, legend_html, side_panel_html
 from annotator.ui.engine import Engine
-from annotator.ui.palette import DETECTOR_HELP, DETECTOR_LABELS, category_styles
-from annotator.ui.rewrites import REWRITE_CSS, rewrites_html
 from annotator.ui.session import Active, active_annotator, annotate_cached
 from annotator.ui.session import load_engine as load_engine  # re-exported: the app's entry point uses it
-from annotator.ui.tables import annotation_table, headline, sentence_table
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "samples"
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "docx", "pdf"]

@@ -17,12 +17,12 @@ from annotator.export.compare_html import compare_filename, to_compare_html, to_
 from annotator.filters import ViewSettings, apply_view
 from annotator.ingest import MAX_BYTES, IngestError, extract_text
 from annotator.pipeline import InputError
+from annotator.render.article import ARTICLE_CSS, article_html, legend_html
+from annotator.render.palette import category_styles
+from annotator.render.tables import pair_rows, profile_table, side_labels, term_rows
 from annotator.ui.app import UPLOAD_TYPES, check_pasted, sample_files
-from annotator.ui.article import ARTICLE_CSS, article_html, legend_html
 from annotator.ui.engine import Engine
-from annotator.ui.palette import category_styles
 from annotator.ui.session import active_annotator, annotate_cached
-from annotator.ui.tables import pair_rows, profile_table, side_labels, term_rows
 
 SIDES = ("a", "b")
 SUBMITTED = "compare_submitted"  # (text_a, text_b, name_a, name_b) of the last comparison

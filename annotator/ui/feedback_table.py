@@ -16,7 +16,7 @@ import pandas as pd
 
 from annotator.document import Document
 from annotator.feedback import DECISIONS, Decision, text_hash
-from annotator.ui.tables import annotation_table, sentence_table
+from annotator.render.tables import annotation_table, sentence_table
 
 DECISION = "Your call"
 NOTE = "Note"

@@ -14,14 +14,14 @@ from collections import Counter
 from html import escape
 
 from annotator.document import Annotation, Document
-from annotator.summary import BIASED_THRESHOLD
-from annotator.ui.palette import (
+from annotator.render.palette import (
     DETECTOR_LABELS,
     VOICE_LABELS,
     CategoryStyle,
     category_styles,
     style_for,
 )
+from annotator.summary import BIASED_THRESHOLD
 
 # Scoped under .fa-article so it cannot restyle the host page (Streamlit or the report).
 ARTICLE_CSS = """

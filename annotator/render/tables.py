@@ -11,8 +11,8 @@ import pandas as pd
 
 from annotator.compare import Comparison
 from annotator.document import Document
+from annotator.render.palette import KIND_LABELS, VOICE_LABELS, category_label, detector_label
 from annotator.summary import Summary, summarize
-from annotator.ui.palette import KIND_LABELS, VOICE_LABELS, category_label, detector_label
 
 SENTENCE_COLUMNS = ("#", "Sentence", "Bias", "Top words", "Voice", "Kind", "Flags")
 FLAG_COLUMNS = ("#", "Text", "Category", "Score", "Why", "Neutral wording", "Voice", "Detector", "Sentence", "Start")
