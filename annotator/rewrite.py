@@ -207,7 +207,11 @@ def rewrite_sentence(doc: Document, sentence: Span, annotations: list[Annotation
     fixed: list[Change] = []
     for c in changes:
         article = _article_fix(doc, sentence, c, fixed[-1].span.end if fixed else sentence.start)
-        fixed += [article, c] if article is not None else [c]
+        if article is not None:  # one change from the article on: "a provocation" -> "an action"
+            gap = doc.text[article.span.end : c.span.start]
+            span = Span(article.span.start, c.span.end)
+            c = Change(span, doc.evidence(span), article.replacement + gap + c.replacement)
+        fixed.append(c)
     changes = fixed
     parts, pos = [], sentence.start
     for c in changes:

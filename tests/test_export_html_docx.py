@@ -302,8 +302,8 @@ def test_export_markdown_has_rewrites_as_strikethrough_and_bold(rewrite_doc):
 def test_export_html_has_rewrites_as_escaped_diffs(rewrite_doc):
     soup = BeautifulSoup(to_html(rewrite_doc, include_charts=False), "lxml")
     (diff,) = soup.select("ol.fa-rw li")
-    assert [d.get_text() for d in diff.select("del")] == ["Kiev regime", "provocation"]
-    assert [i.get_text() for i in diff.select("ins")] == ["Ukrainian government", "action"]
+    assert [d.get_text() for d in diff.select("del")] == ["Kiev regime", "a provocation"]
+    assert [i.get_text() for i in diff.select("ins")] == ["Ukrainian government", "an action"], "a/an agrees"
     assert diff.select("i") == [], "<i> from the article stays text"
     assert "<i>staged</i>" in diff.get_text()
 

@@ -20,7 +20,7 @@ from annotator.export.naming import article_title
 from annotator.render.article import ARTICLE_CSS, article_html, bias_colour, legend_html, side_panel_html
 from annotator.render.palette import category_styles, style_for
 from annotator.render.rewrites import REWRITE_CSS, rewrites_html
-from annotator.render.tables import annotation_rows, headline, sentence_rows
+from annotator.render.tables import grouped_annotation_rows, headline, sentence_rows
 from annotator.rewrite import neutral_rewrites
 from annotator.summary import BIASED_THRESHOLD
 
@@ -46,6 +46,7 @@ th{background:#fafafa;position:sticky;top:0}td.num{text-align:right;white-space:
   font-size:.75rem}
 .art-grid{display:grid;grid-template-columns:minmax(0,46rem) minmax(13rem,1fr);gap:2rem}
 @media (max-width:60rem){.art-grid{grid-template-columns:1fr}}
+td.where{font-size:.75rem;color:#555;min-width:9rem}
 .muted{color:#777}footer{margin-top:2.5rem;font-size:.8rem;color:#555;border-top:1px solid #ddd;padding-top:.75rem}
 @media print{body{background:#fff}.charts{display:block}.card{break-inside:avoid}th{position:static}}
 """
@@ -131,21 +132,23 @@ def render_page(*, kind: str, title: str, body: str, css: str, scripts: list[str
 
 
 def _flags_table(doc: Document) -> str:
+    """One row per term (repeats grouped, with how often and where), so a name used 11 times is one row."""
     styles = category_styles()
     rows = []
-    for row, a in zip(annotation_rows(doc), doc.annotations, strict=True):
-        colour = style_for(a.category, styles).colour
+    for row in grouped_annotation_rows(doc):
+        colour = style_for(doc.annotations[row["indices"][0]].category, styles).colour
         rows.append(
-            f'<tr data-ann="{row["#"]}"><td class="num">{row["#"]}</td><td><b>{escape(row["Text"])}</b></td>'
+            f'<tr data-ann="{row["indices"][0]}"><td class="num">{row["#"]}</td><td><b>{escape(row["Text"])}</b></td>'
+            f'<td class="num">{row["Count"]}</td>'
             f'<td><span class="swatch" style="background:{colour}"></span>{escape(row["Category"])}</td>'
             f"<td>{escape(row['Detector'])}</td><td>{escape(row['Voice'])}</td>"
             f'<td class="num">{row["Score"]:.2f}</td><td>{escape(row["Why"])}</td>'
-            f"<td>{escape(row['Neutral wording'])}</td></tr>"
+            f'<td>{escape(row["Neutral wording"])}</td><td class="where">{escape(row["Where"])}</td></tr>'
         )
     if not rows:
         return '<p class="muted">Nothing flagged with the current settings.</p>'
-    head = "<tr><th>#</th><th>Text</th><th>Category</th><th>Detector</th><th>Voice</th><th>Score</th>"
-    head += "<th>Why it is flagged</th><th>Neutral wording</th></tr>"
+    head = "<tr><th>#</th><th>Text</th><th>Uses</th><th>Category</th><th>Detector</th><th>Voice</th><th>Score</th>"
+    head += "<th>Why it is flagged</th><th>Neutral wording</th><th>Where</th></tr>"
     return f'<table class="flags"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 

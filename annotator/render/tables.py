@@ -12,7 +12,7 @@ import pandas as pd
 from annotator.compare import Comparison
 from annotator.document import Document
 from annotator.render.palette import KIND_LABELS, VOICE_LABELS, category_label, detector_label
-from annotator.summary import Summary, summarize
+from annotator.summary import Summary, summarize, term_key
 
 SENTENCE_COLUMNS = ("#", "Sentence", "Bias", "Top words", "Voice", "Kind", "Flags")
 FLAG_COLUMNS = ("#", "Text", "Category", "Score", "Why", "Neutral wording", "Voice", "Detector", "Sentence", "Start")
@@ -71,6 +71,56 @@ def annotation_rows(doc: Document) -> list[dict[str, Any]]:
         }
         for i, a in enumerate(doc.annotations)
     ]
+
+
+GROUPED_COLUMNS = ("#", "Text", "Count", "Category", "Score", "Why", "Neutral wording", "Voice", "Detector", "Where")
+
+
+def flag_groups(doc: Document) -> list[list[int]]:
+    """Indices into ``doc.annotations``, one list per repeated term (same detector, category and term), in the
+    order each term first appears. "Kiev" used 11 times is one group, not 11 rows with one explanation each."""
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for i, a in enumerate(doc.annotations):
+        groups.setdefault((a.detector, a.category, term_key(doc, a)), []).append(i)
+    return list(groups.values())
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def grouped_annotation_rows(doc: Document) -> list[dict[str, Any]]:
+    """One row per repeated term: every form as written, how often, and where (sentence numbers and offsets)."""
+    sentence_numbers = sentence_of_annotation(doc)
+    rows = []
+    for n, group in enumerate(flag_groups(doc), 1):
+        first = doc.annotations[group[0]]
+        forms = _unique([" ".join(doc.evidence(doc.annotations[i].span).split()) for i in group])
+        sentences = _unique([str(sentence_numbers[i]) for i in group if sentence_numbers[i] is not None])
+        where = ("sentence " if len(sentences) == 1 else "sentences ") + ", ".join(sentences) if sentences else ""
+        offsets = (
+            "offset" + ("s " if len(group) > 1 else " ") + ", ".join(str(doc.annotations[i].span.start) for i in group)
+        )
+        rows.append(
+            {
+                "#": n,
+                "Text": " / ".join(forms),
+                "Count": len(group),
+                "Category": category_label(first.category),
+                "Detector": detector_label(first.detector),
+                "Score": round(max(doc.annotations[i].score for i in group), 3),
+                "Voice": ", ".join(
+                    _unique([VOICE_LABELS.get(doc.annotations[i].voice, doc.annotations[i].voice) for i in group])
+                ),
+                "Why": first.explanation,
+                "Neutral wording": "; ".join(first.alternatives),
+                "Where": "; ".join(x for x in (where, offsets) if x),
+                "Sentence": sentence_numbers[group[0]],
+                "Start": first.span.start,
+                "indices": tuple(group),
+            }
+        )
+    return rows
 
 
 def sentence_table(doc: Document) -> pd.DataFrame:
