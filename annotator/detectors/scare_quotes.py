@@ -13,13 +13,27 @@ import re
 from annotator.detectors.base import Context, Detector, register
 from annotator.document import Annotation, Span
 from annotator.lexicon import Lexicon, default_lexicon
-from annotator.voice import is_reported, report_verbs
+from annotator.voice import is_reported, main_clause_start, report_verbs
 
 _MAX_WORDS = 5
 _MOCKING_PREFIX = re.compile(r"(?:so[- ]called|self[- ](?:proclaimed|styled)|alleged|supposed|would-be)\s*$", re.I)
 _SMALL_WORDS = {"the", "of", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "is"}
 _WORD = re.compile(r"[a-z]+")
 _LABEL_CATEGORIES = {"delegitimizing_label", "partisan_label", "euphemism"}
+# Quotation marks that mention a word or show data rather than doubt it: 'the word “Guests”', 'the number
+# “2”', 'the code “32135”'.
+_MENTIONED = re.compile(
+    r"\b(?:words?|terms?|phrases?|names?|labels?|numbers?|figures?|digits?|letters?|hashtags?|slogans?|titles?|"
+    r"headings?|headlines?|captions?|codes?|values?|fields?|columns?|buttons?|tabs?|tags?|entry|entries|"
+    r"passwords?|spelling|abbreviation|acronym)\s*[:,]?\s*$",
+    re.IGNORECASE,
+)
+_DATA = re.compile(r"[^A-Za-z]*\d[^A-Za-z]*")  # digits and punctuation only: "2", "32135", "$5", "2:1"
+
+
+def mentioned_or_data(before: str, inner: str) -> bool:
+    """Whether quoted words are data or a word mentioned as a word, not the writer's doubt."""
+    return _DATA.fullmatch(inner.strip()) is not None or _MENTIONED.search(before) is not None
 
 
 @register
@@ -45,6 +59,12 @@ class ScareQuoteDetector(Detector):
             if sentence is None or sentence.kind not in ("prose", "heading") or not sentence.span.contains(quote.inner):
                 continue
             before = text[sentence.span.start : quote.outer.start]
+            if mentioned_or_data(before, inner):
+                continue
+            # A report verb in an opening subordinate clause does not attribute the main clause's words.
+            main = main_clause_start(text[sentence.span.start : sentence.span.end])
+            if main and sentence.span.start + main <= quote.outer.start:
+                before = text[sentence.span.start + main : quote.outer.start]
             mocked = _MOCKING_PREFIX.search(before) is not None
             labels = [m for m in self.lexicon.match(inner) if m.entry.category in _LABEL_CATEGORIES]
             # Only a cue before the quote (or its own "..., X said") governs it: in 'the "relief" package that
