@@ -1,6 +1,7 @@
 """Real browser (headless Debian Chromium via Playwright) on the newsroom pages: compare two articles and
 download the comparison report; mark a flag "disagree" with a note, restart the server, see the mark again on
-the same text, and find it in the exported decisions. Saves docs/compare.png for the README."""
+the same text, and find it in the exported decisions.
+Renders the README's compare screenshot into a temporary folder."""
 
 from __future__ import annotations
 
@@ -11,13 +12,18 @@ import time
 import pytest
 
 from annotator.feedback import FeedbackStore
-from tests.conftest import ROOT, SAMPLES
-from tests.streamlit_server import CHROMIUM, annotate_in_page, launch_chromium, streamlit_server
+from tests.conftest import SAMPLES
+from tests.streamlit_server import (
+    CHROMIUM,
+    annotate_in_page,
+    launch_chromium,
+    screenshot_compare,
+    streamlit_server,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TEXT = (SAMPLES / "separatist_referendum.txt").read_text(encoding="utf-8")
-SCREENSHOT = ROOT / "docs" / "compare.png"
 NOTE = "fine in a headline"
 
 
@@ -59,11 +65,8 @@ def test_browser_compare_page_and_report(browser, tmp_path):
         for word in ("coup d'etat", "Kiev regime", "sham election", "revolution", "Ukrainian government"):
             assert word in cells, f"{word!r} is in the term and pair tables"
 
-        page.set_viewport_size({"width": 1400, "height": 2300})
-        page.get_by_role("heading", name="Framing profiles").evaluate("el => el.scrollIntoView({block: 'start'})")
-        page.wait_for_timeout(500)
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT))
+        screenshot_compare(page, tmp_path / "shots" / "compare.png")  # docs/ only via scripts/screenshots.py
+        assert (tmp_path / "shots" / "compare.png").stat().st_size > 10_000
 
         with page.expect_download(timeout=60_000) as info:
             page.get_by_role("button", name="Comparison report (HTML)").click()
