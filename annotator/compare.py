@@ -133,7 +133,7 @@ def _pairs(loaded_in: str, doc: Document, other: Document, terms: list[str]) -> 
         for alt in alternatives.get(term, ()):
             if "[" in alt or len(alt) < 3:
                 continue
-            if re.search(r"\b" + re.escape(fold(alt)) + r"(?:e?s)?\b", folded_other):
+            if re.search(r"\b" + re.escape(fold(alt)) + r"\b", folded_other):
                 pairs.append({"loaded": term, "in": loaded_in, "neutral": alt})
                 break
     return pairs

@@ -33,8 +33,10 @@ def test_compare_terms_and_pairs(engine):
          [("provocation", "incident")], "the term itself, with its own alternative"),
         ("Moscow condemned the provocative acts of the army.", "The alliance would not support any action.",
          [], "another word form of the term: its alternatives were not written for it"),
-        ("Moscow condemned the provocations at the border.", "Kyiv listed the incidents at the border.",
+        ("Moscow condemned the provocations at the border.", "Kyiv listed an incident at the border.",
          [("provocation", "incident")], "a plural is still the term"),
+        ("Voters boycotted the sham referendum.", "The election was held on Sunday.",
+         [], "a variant ('sham referendum' for 'sham election') does not pair with the term's alternative"),
         ("The Kiev regime spoke.", "The government of Moldova spoke.", [], "no alternative in the other text"),
     ],
 )  # fmt: skip

@@ -139,7 +139,8 @@ def test_export_html_footer_and_summary(doc, soup):
 def test_export_html_without_charts_is_small(doc):
     data = to_html(doc, include_charts=False)
     assert len(data) < 300_000
-    assert b"<script" not in data
+    assert data.count(b"<script") == 1, "only the small tooltip-placement script, no plotly"
+    assert b"plotly" not in data.lower()
 
 
 def test_export_html_uses_the_filtered_view(doc):

@@ -17,7 +17,14 @@ from html import escape
 
 from annotator.document import Document
 from annotator.export.naming import article_title
-from annotator.render.article import ARTICLE_CSS, article_html, bias_colour, legend_html, side_panel_html
+from annotator.render.article import (
+    ARTICLE_CSS,
+    article_html,
+    bias_colour,
+    legend_html,
+    side_panel_html,
+    tooltip_script,
+)
 from annotator.render.palette import category_styles, style_for
 from annotator.render.rewrites import REWRITE_CSS, rewrites_html
 from annotator.render.tables import grouped_annotation_rows, headline, sentence_rows
@@ -100,17 +107,19 @@ def _charts_html(doc: Document) -> tuple[str, list[str]]:
 
 
 def render_page(*, kind: str, title: str, body: str, css: str, scripts: list[str], version: str) -> bytes:
-    """A complete, self-contained report page. ``scripts``: plotly.js first, then the figure scripts.
+    """A complete, self-contained report page. ``scripts``: plotly.js first, then the figure scripts; the
+    tooltip placement script (``tooltip_script``) is always added at the end of the body.
 
     A Content-Security-Policy allows exactly these inline scripts (by hash) and nothing from outside.
     """
-    script_src = " ".join(_csp_hash(x) for x in scripts) if scripts else "'none'"
+    tips = tooltip_script()
+    script_src = " ".join(_csp_hash(x) for x in [*scripts, tips])
     csp = (
         f"default-src 'none'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
         f"script-src {script_src}; base-uri 'none'; form-action 'none'"
     )
     plotly_tag = f'<script type="text/javascript">{scripts[0]}</script>' if scripts else ""
-    figure_tags = "".join(f'<script type="text/javascript">{x}</script>' for x in scripts[1:])
+    figure_tags = "".join(f'<script type="text/javascript">{x}</script>' for x in [*scripts[1:], tips])
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -190,6 +199,7 @@ def footer_text(doc: Document, generated: dt.datetime) -> str:
             None if view.get("categories") == "all" else view.get("categories"),
             view.get("min_score", 0.0),
             view.get("include_quotes", True),
+            view.get("ignored_terms", ()),
         ).describe()
     return (
         f"Generated {generated:%Y-%m-%d %H:%M} by framing annotator {meta.get('annotator_version', '?')} · "

@@ -244,12 +244,11 @@ def term_rows(cmp: Comparison, where: str) -> list[dict[str, Any]]:
     for row in cmp.term_rows():
         if row["in"] != where:
             continue
-        out: dict[str, Any] = {"Term": row["term"]}
+        out: dict[str, Any] = {"Term": row["term"], "Category": category_label(str(row["category"]))}
         if where in ("A", "both"):
             out["Uses in A"] = row["count_a"]
         if where in ("B", "both"):
             out["Uses in B"] = row["count_b"]
-        out["Category"] = category_label(str(row["category"]))
         alternatives = row["alternatives"]
         out["Neutral wording"] = "; ".join(alternatives) if isinstance(alternatives, list) else ""
         rows.append(out)
@@ -267,10 +266,10 @@ def pair_rows(cmp: Comparison) -> list[dict[str, str]]:
         rows.append(
             {
                 "Loaded term": str(row.get("term", pair["loaded"])),
+                "Category": category_label(str(row.get("category", ""))),
                 "Used in": names[pair["in"]],
                 "Neutral wording in the other text": pair["neutral"],
                 "Other text": names[other[pair["in"]]],
-                "Category": category_label(str(row.get("category", ""))),
             }
         )
     return rows

@@ -173,8 +173,11 @@ def _term_table(cmp: Comparison, where: str, title: str) -> None:
         hide_index=True,
         key=f"compare_terms_{where}",
         column_config={
-            "Term": st.column_config.TextColumn("Term", width="medium"),
-            "Neutral wording": st.column_config.TextColumn("Neutral wording", width="medium"),
+            "Term": st.column_config.TextColumn("Term", width="medium", pinned=True),
+            "Category": st.column_config.TextColumn("Category", width="medium"),
+            "Uses in A": st.column_config.NumberColumn("Uses in A", width="small"),
+            "Uses in B": st.column_config.NumberColumn("Uses in B", width="small"),
+            "Neutral wording": st.column_config.TextColumn("Neutral wording", width="large"),
         },
     )
 
@@ -223,18 +226,22 @@ def render_comparison(cmp: Comparison) -> None:
 
     st.subheader("Loaded terms")
     st.caption("Terms from the word list, by which article uses them (inflections and variants count as one term).")
-    cols = st.columns(3)
-    with cols[0]:
+    left, right = st.columns(2)  # two wide tables side by side, so every column (category too) fits
+    with left:
         _term_table(cmp, "A", f"Only {label_a}")
-    with cols[1]:
-        _term_table(cmp, "both", "Both")
-    with cols[2]:
+    with right:
         _term_table(cmp, "B", f"Only {label_b}")
+    _term_table(cmp, "both", "Both")
     st.markdown("**Same event, different words**")
     pairs = pair_rows(cmp)
     if pairs:
         st.caption("A loaded term in one article where the other uses one of its neutral alternatives.")
-        st.dataframe(pairs, hide_index=True, key="compare_pairs")
+        st.dataframe(
+            pairs,
+            hide_index=True,
+            key="compare_pairs",
+            column_config={"Category": st.column_config.TextColumn("Category", width="medium")},
+        )
     else:
         st.caption("No loaded term in one article has its neutral alternative in the other.")
 
