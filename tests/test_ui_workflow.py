@@ -92,7 +92,8 @@ def doc(engine):
 
 def test_ui_feedback_flag_table_groups_terms_and_calls_cover_every_use(doc):
     table = ft.flag_feedback_table(doc, [])
-    assert list(table.frame.columns[:5]) == ["#", "Text", "Count", ft.DECISION, ft.NOTE]
+    assert list(table.frame.columns[:6]) == ["#", "Text", "Count", ft.DECISION, "Category", "Why"]
+    assert list(table.frame.columns).index(ft.NOTE) == list(table.frame.columns).index("Neutral wording") + 1
     kiev = int(table.frame.index[table.frame["Text"] == "Kiev"][0])
     assert table.frame["Count"].iloc[kiev] == len(table.keys[kiev]) == 3
     calls = ft.calls_for(doc, table, [0, kiev], "disagree", " headline ", reviewer="Ana")

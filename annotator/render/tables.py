@@ -73,7 +73,7 @@ def annotation_rows(doc: Document) -> list[dict[str, Any]]:
     ]
 
 
-GROUPED_COLUMNS = ("#", "Text", "Count", "Category", "Score", "Why", "Neutral wording", "Voice", "Detector", "Where")
+GROUPED_COLUMNS = ("#", "Text", "Count", "Category", "Why", "Neutral wording", "Score", "Voice", "Detector", "Where")
 
 
 def flag_groups(doc: Document) -> list[list[int]]:

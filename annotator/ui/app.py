@@ -339,8 +339,9 @@ SENTENCE_COLUMNS = {
 }
 FLAG_COLUMNS = {
     "#": st.column_config.NumberColumn("#", width=40, pinned=True),
-    "Text": st.column_config.TextColumn("Text", width="medium", pinned=True),
-    "Count": st.column_config.NumberColumn("Uses", help="How often the article uses this term", width=60),
+    "Text": st.column_config.TextColumn("Text", width=170, pinned=True),
+    "Count": st.column_config.NumberColumn("Uses", help="How often the article uses this term", width=55),
+    "Category": st.column_config.TextColumn("Category", width=150),
     "Score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=1.0, format="%.2f", width=90),
     "Why": st.column_config.TextColumn("Why", width="large"),
     "Neutral wording": st.column_config.TextColumn("Neutral wording", width="medium"),
@@ -455,10 +456,10 @@ def scroll_to_results() -> None:
         const doc = window.parent.document;
         const go = (tries) => {
           const anchor = doc.getElementById("fa-results");
-          if (anchor) { anchor.scrollIntoView({behavior: "smooth", block: "start"}); }
-          else if (tries > 0) { setTimeout(() => go(tries - 1), 100); }
+          if (anchor) { anchor.scrollIntoView({block: "start"}); }
+          if (tries > 0) { setTimeout(() => go(tries - 1), 150); }  // again while the results finish drawing
         };
-        go(30);
+        go(6);
         </script>""",
         height=1,
     )
@@ -532,7 +533,7 @@ def render_results(engine: Engine, settings: ViewSettings) -> None:
     doc = run_annotation(active, text)
     if doc is None:
         return
-    st.html('<div id="fa-results"></div>')
+    st.html('<div id="fa-results" style="scroll-margin-top:4.5rem"></div>')  # clear of the sticky page bar
     scroll_to_results()
     if st.session_state.get(ARTICLE) != text:
         st.info("The text in the box has changed since these results. Press **Annotate** to update them.")

@@ -173,10 +173,10 @@ def _term_table(cmp: Comparison, where: str, title: str) -> None:
         hide_index=True,
         key=f"compare_terms_{where}",
         column_config={
-            "Term": st.column_config.TextColumn("Term", width="medium", pinned=True),
-            "Category": st.column_config.TextColumn("Category", width="medium"),
-            "Uses in A": st.column_config.NumberColumn("Uses in A", width="small"),
-            "Uses in B": st.column_config.NumberColumn("Uses in B", width="small"),
+            "Term": st.column_config.TextColumn("Term", width=150, pinned=True),
+            "Category": st.column_config.TextColumn("Category", width=170),
+            "Uses in A": st.column_config.NumberColumn("Uses in A", width=80),
+            "Uses in B": st.column_config.NumberColumn("Uses in B", width=80),
             "Neutral wording": st.column_config.TextColumn("Neutral wording", width="large"),
         },
     )

@@ -55,13 +55,15 @@ def row_call(keys: tuple[RowKey, ...], stored: dict[RowKey, Decision]) -> tuple[
 
 
 def _with_decisions(
-    frame: pd.DataFrame, keys: list[tuple[RowKey, ...]], decisions: list[Decision], after: str
+    frame: pd.DataFrame, keys: list[tuple[RowKey, ...]], decisions: list[Decision], after: str, note_after: str
 ) -> pd.DataFrame:
+    """Insert "Your call" after column ``after`` and "Note" after ``note_after`` (the reasons stay in view)."""
     stored = _stored(decisions)
     calls, notes = zip(*(row_call(k, stored) for k in keys), strict=True) if keys else ((), ())
-    position = list(frame.columns).index(after) + 1
-    frame.insert(position, DECISION, pd.Series([CALL_LABELS[c] for c in calls], dtype="object"))
-    frame.insert(position + 1, NOTE, pd.Series(list(notes), dtype="object"))
+    frame.insert(
+        list(frame.columns).index(after) + 1, DECISION, pd.Series([CALL_LABELS[c] for c in calls], dtype="object")
+    )
+    frame.insert(list(frame.columns).index(note_after) + 1, NOTE, pd.Series(list(notes), dtype="object"))
     return frame
 
 
@@ -73,14 +75,14 @@ def flag_feedback_table(view: Document, decisions: list[Decision]) -> FeedbackTa
         for r in rows
     ]
     frame = pd.DataFrame(rows, columns=list(GROUPED_COLUMNS))
-    frame = _with_decisions(frame, keys, decisions, after="Count")
+    frame = _with_decisions(frame, keys, decisions, after="Count", note_after="Neutral wording")
     return FeedbackTable(frame, keys, _table_key("flag_feedback", view.text, keys))
 
 
 def sentence_feedback_table(view: Document, decisions: list[Decision]) -> FeedbackTable:
     """The Sentences table with the reviewer's stored call and note on each sentence score."""
     keys = [(("sentence", s.span.start, s.span.end, ""),) for s in view.sentences]
-    frame = _with_decisions(sentence_table(view), keys, decisions, after="Top words")
+    frame = _with_decisions(sentence_table(view), keys, decisions, after="Top words", note_after=DECISION)
     return FeedbackTable(frame, keys, _table_key("sentence_feedback", view.text, keys))
 
 
