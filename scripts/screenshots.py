@@ -32,13 +32,18 @@ SAMPLE_ARTICLE = ROOT / "samples" / "separatist_referendum.txt"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs", help="folder for the PNG files (default: docs/)")
+    parser.add_argument("--article", type=Path, help="article for the Annotate screenshot (default: the Ukraine/NATO "
+                        "article from ../shared/corpus, else the bundled sample)")  # fmt: skip
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print(f"error: {CHROMIUM} not found (apt-get install chromium)", file=sys.stderr)
         return 2
     from playwright.sync_api import sync_playwright
 
-    article = CORPUS_ARTICLE if CORPUS_ARTICLE.is_file() else SAMPLE_ARTICLE
+    article = args.article or (CORPUS_ARTICLE if CORPUS_ARTICLE.is_file() else SAMPLE_ARTICLE)
+    if not article.is_file():
+        print(f"error: {article} not found", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         # An empty feedback database, so no one's calls or ignore list change the pictures.

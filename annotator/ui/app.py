@@ -450,6 +450,7 @@ def scroll_to_results() -> None:
     The results start below the input box, out of sight after a paste; a one-pixel iframe with a fixed
     script of ours (never user content) scrolls its parent page to the anchor above the summary."""
     if not st.session_state.pop(SCROLL, False):
+        st.empty()  # same number of elements on every run, so nothing below shifts (no stale copies)
         return
     st.iframe(
         """<script>

@@ -54,16 +54,19 @@ def _stored_decisions(text: str) -> list[Decision] | None:
         return None
 
 
-def _mark(view: Document, table: ft.FeedbackTable, what: str, call: str | None) -> None:
-    """Button callback: save ``call`` (None: clear) on the rows selected in the table, with the note typed."""
+def _mark(view: Document, table: ft.FeedbackTable, kind: str, call: str | None) -> None:
+    """Button callback: save ``call`` (None: clear) on the rows selected in the table, with the note typed.
+    The message goes to the table's own tab (``kind``), not to whichever tab draws first."""
+    what = "terms" if kind == "flags" else "sentences"
+    notice = f"{CALL_NOTICE}_{kind}"
     store, problem = feedback_store()
     if store is None:
-        st.session_state[CALL_NOTICE] = ("error", f"Reviewer feedback is off: {problem}")
+        st.session_state[notice] = ("error", f"Reviewer feedback is off: {problem}")
         return
     selection = st.session_state.get(table.table_key) or {}
     rows = list((selection.get("selection") or {}).get("rows") or [])
     if not rows:
-        st.session_state[CALL_NOTICE] = ("info", f"Select one or more {what} first (the box at the left of a row).")
+        st.session_state[notice] = ("info", f"Select one or more {what} first (the box at the left of a row).")
         return
     reviewer = reviewer_name()
     note_key = f"{table.table_key}_note"
@@ -75,11 +78,11 @@ def _mark(view: Document, table: ft.FeedbackTable, what: str, call: str | None) 
             for decision in ft.calls_for(view, table, rows, call, st.session_state.get(note_key, ""), reviewer):
                 store.record(decision)
     except FeedbackError as exc:
-        st.session_state[CALL_NOTICE] = ("error", f"Could not save your call: {exc}")
+        st.session_state[notice] = ("error", f"Could not save your call: {exc}")
         return
     st.session_state[note_key] = ""
     done = "Cleared the call on" if call is None else f"Saved “{call}” on"
-    st.session_state[CALL_NOTICE] = ("success", f"{done} {len(rows)} row(s) for {reviewer or 'the unnamed reviewer'}.")
+    st.session_state[notice] = ("success", f"{done} {len(rows)} row(s) for {reviewer or 'the unnamed reviewer'}.")
 
 
 def _call_table(
@@ -110,12 +113,12 @@ def _call_table(
     )
     label = f" ({len(rows)})" if rows else ""
     agree.button(f"Agree{label}", key=f"{kind}_agree", icon=":material/check:", on_click=_mark,
-                 args=(view, table, what, "agree"), disabled=not rows, width="stretch")  # fmt: skip
+                 args=(view, table, kind, "agree"), disabled=not rows, width="stretch")  # fmt: skip
     disagree.button(f"Disagree{label}", key=f"{kind}_disagree", icon=":material/close:", on_click=_mark,
-                    args=(view, table, what, "disagree"), disabled=not rows, width="stretch")  # fmt: skip
-    clear.button("Clear", key=f"{kind}_clear", on_click=_mark, args=(view, table, what, None), disabled=not rows,
+                    args=(view, table, kind, "disagree"), disabled=not rows, width="stretch")  # fmt: skip
+    clear.button("Clear", key=f"{kind}_clear", on_click=_mark, args=(view, table, kind, None), disabled=not rows,
                  type="tertiary", width="stretch", help="Remove your call on the selected rows")  # fmt: skip
-    notice = st.session_state.pop(CALL_NOTICE, None)
+    notice = st.session_state.pop(f"{CALL_NOTICE}_{kind}", None)
     if notice:
         level, message = notice
         {"success": st.success, "error": st.error}.get(level, st.info)(message)
