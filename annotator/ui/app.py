@@ -448,16 +448,33 @@ def scroll_to_results() -> None:
     """Once after Annotate (or loading a file or sample): scroll the page so the results are in view.
 
     The results start below the input box, out of sight after a paste; a one-pixel iframe with a fixed
-    script of ours (never user content) scrolls its parent page to the anchor above the summary."""
+    script of ours (never user content) scrolls its parent page to the anchor above the summary, a few
+    times while the results are drawn, and never again once the reader scrolls, types or clicks."""
     if not st.session_state.pop(SCROLL, False):
         st.empty()  # same number of elements on every run, so nothing below shifts (no stale copies)
         return
     st.iframe(
         """<script>
         const doc = window.parent.document;
+        let last = null, stop = false;
+        for (const kind of ["wheel", "keydown", "pointerdown", "touchstart"]) {
+          doc.addEventListener(kind, () => { stop = true; }, {once: true, capture: true});
+        }
+        const scroller = (el) => {
+          for (let p = el.parentElement; p; p = p.parentElement) {
+            if (p.scrollHeight > p.clientHeight && /auto|scroll/.test(getComputedStyle(p).overflowY)) { return p; }
+          }
+          return doc.scrollingElement;
+        };
         const go = (tries) => {
+          if (stop) { return; }
           const anchor = doc.getElementById("fa-results");
-          if (anchor) { anchor.scrollIntoView({block: "start"}); }
+          if (anchor) {
+            const box = scroller(anchor);
+            if (last !== null && Math.abs(box.scrollTop - last) > 2) { return; }  // someone else scrolled: leave it
+            anchor.scrollIntoView({block: "start"});
+            last = box.scrollTop;
+          }
           if (tries > 0) { setTimeout(() => go(tries - 1), 150); }  // again while the results finish drawing
         };
         go(6);
