@@ -104,6 +104,24 @@ def _row_text(grid, row: int) -> str:
     return " | ".join(grid.locator(f"[data-testid^=glide-cell-][data-testid$='-{row}']").all_inner_texts())
 
 
+def _tooltip_flips_near_the_bottom(page) -> None:
+    """A highlight in the bottom part of the window opens its tooltip above it (else the last lines are cut)."""
+    height = page.viewport_size["height"]
+    marks = page.locator(".fa-article mark.fa-m")
+    low = next(m for m in marks.all() if height * 0.4 < (m.bounding_box() or {"y": -1})["y"])
+    low.evaluate("el => el.scrollIntoView({block: 'end'})")
+    page.wait_for_timeout(200)
+    low.hover()
+    page.wait_for_timeout(200)
+    assert "fa-up" in (low.get_attribute("class") or ""), "the tooltip opens above the highlight"
+    top = page.locator(".fa-article mark.fa-m").first
+    top.evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(200)
+    top.hover()
+    page.wait_for_timeout(200)
+    assert "fa-up" not in (top.get_attribute("class") or ""), "with room below, it opens below"
+
+
 def _sign_in(page) -> None:
     box = page.get_by_role("textbox", name="Reviewer name")
     box.wait_for(timeout=30_000)
@@ -152,6 +170,7 @@ def test_browser_feedback_survives_restart_and_is_exported(browser, tmp_path):
         page.goto(url)
         _sign_in(page)
         annotate_in_page(page, TEXT)
+        _tooltip_flips_near_the_bottom(page)
         _mark_first_flag(page)
         decisions = _wait_for_decision(db)
         page.close()

@@ -82,3 +82,17 @@ def test_export_markdown_uses_readable_names_and_groups(doc):
     assert "Most used loaded terms: Kiev 4" in md
     assert "| Kiev / Kiev's | 4 |" in md
     assert "| author |" not in md.split("## Sentences")[1], "voices are labelled for people"
+
+
+def test_export_html_tooltip_placement_script_is_allowed_by_the_csp(doc):
+    import base64
+    import hashlib
+
+    from annotator.render.article import tooltip_script
+
+    html = to_html(doc, include_charts=False).decode("utf-8")
+    script = tooltip_script()
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    assert f'<script type="text/javascript">{script}</script>' in html
+    assert f"sha256-{digest}" in html, "the Content-Security-Policy allows exactly this script"
+    assert ".fa-m.fa-up::after{top:auto;bottom:100%" in html, "the flipped tooltip style"
