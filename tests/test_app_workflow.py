@@ -289,6 +289,12 @@ def test_app_feedback_ignore_list_is_per_reviewer_and_announced(feedback_db):
     nameless = _annotate(_app(), TEXT_A)
     assert "Kiev" in _marked(_article(nameless))
 
+    _run(at.switch_page("app_pages/compare.py"))  # the same list, said and undoable on the Compare page
+    at.button(key="compare_demo").click()
+    _run(at)
+    assert "Kiev" not in _marked(_article(at, 0)) and "Kiev regime" in _marked(_article(at, 0))
+    assert any("hidden by Ana’s ignore list" in i.value for i in at.info)
+
     _run(at.switch_page("app_pages/feedback.py"))
     assert "`kiev`" in " ".join(m.value for m in at.markdown)
     assert at.metric[0].value == "3" and at.metric[2].value == "3", "one call per use of Kiev"

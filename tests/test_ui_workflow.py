@@ -137,6 +137,20 @@ def test_ui_feedback_table_key_changes_with_the_rows(doc):
     assert ft.flag_feedback_table(doc, []).table_key == ft.flag_feedback_table(doc, []).table_key
 
 
+@pytest.mark.parametrize(
+    ("lengths", "expected", "reason"),
+    [
+        ([], 72, "no rows: the least height that wraps"),
+        ([40] * 10, 72, "short sentences fit the least height"),
+        ([200] * 10, 14 + 21 * 4, "four lines of about 55 characters"),
+        ([2000] * 10, 150, "capped: a very long sentence opens in full on a click"),
+        ([50] * 9 + [5000], 72, "nine in ten decide, one outlier does not stretch every row"),
+    ],
+)
+def test_ui_feedback_row_height_shows_whole_sentences(lengths, expected, reason):
+    assert ft.row_height_for(["x" * n for n in lengths]) == expected, reason
+
+
 # ---- rewrite diffs ----------------------------------------------------------------------------------------
 
 

@@ -31,6 +31,7 @@ from annotator.render.tables import GROUPED_COLUMNS, grouped_annotation_rows, he
 from annotator.rewrite import neutral_rewrites
 from annotator.ui import feedback_page
 from annotator.ui.engine import Engine
+from annotator.ui.feedback_table import row_height_for
 from annotator.ui.session import (
     Active,
     active_annotator,
@@ -352,6 +353,7 @@ ROW_HEIGHT = feedback_page.ROW_HEIGHT  # tall enough for the grid to wrap long s
 
 def render_sentences(view: Document) -> None:
     scored = any(s.bias is not None for s in view.sentences)
+    row_height = row_height_for([view.evidence(s.span) for s in view.sentences])  # whole sentences, not cut
     if not scored:
         st.caption("Click a column header to sort. No bias scores: the classifier is not available.")
         st.dataframe(
@@ -360,7 +362,7 @@ def render_sentences(view: Document) -> None:
             key="sentence_table",
             column_order=["#", "Sentence", "Voice", "Kind", "Flags"],
             column_config=SENTENCE_COLUMNS,
-            row_height=ROW_HEIGHT,
+            row_height=row_height,
         )
         return
     st.caption(
@@ -368,13 +370,13 @@ def render_sentences(view: Document) -> None:
         "sentence (the box at the left of its row) and press **Agree** or **Disagree**; your calls are saved at "
         "once and can teach the model (`annotator train --feedback`)."
     )
-    if not feedback_page.sentence_editor(view, SENTENCE_COLUMNS):
+    if not feedback_page.sentence_editor(view, SENTENCE_COLUMNS, row_height):
         st.dataframe(
             sentence_table(view),
             hide_index=True,
             key="sentence_table",
             column_config=SENTENCE_COLUMNS,
-            row_height=ROW_HEIGHT,
+            row_height=row_height,
         )
 
 
@@ -511,17 +513,21 @@ def on_show_ignored(reviewer: str | None) -> None:
     st.session_state[SHOW_IGNORED] = reviewer
 
 
-def ignore_list_notice(doc: Document, settings: ViewSettings) -> ViewSettings:
-    """Apply the reviewer's ignore list and say so: how many terms and flags it hides, one click to show them."""
+def ignore_list_notice(doc: Document | list[Document], settings: ViewSettings) -> ViewSettings:
+    """Apply the reviewer's ignore list and say so: how many terms and flags it hides (in one article or in
+    the two compared), with one click to show them."""
     ignored = ignored_terms()
     if not ignored:
         return settings
     reviewer = reviewer_name()
-    without = apply_view(doc, settings).annotations
     hiding = replace(settings, ignore_terms=frozenset(ViewSettings.make(ignore_terms=ignored).ignore_terms))
-    kept = set(apply_view(doc, hiding).annotations)
-    hidden = [a for a in without if a not in kept]
-    terms = sorted({(a.term or doc.evidence(a.span)) for a in hidden}, key=str.lower)
+    hidden, terms_found = [], set()
+    for one in doc if isinstance(doc, list) else [doc]:
+        kept = set(apply_view(one, hiding).annotations)
+        gone = [a for a in apply_view(one, settings).annotations if a not in kept]
+        hidden += gone
+        terms_found |= {a.term or one.evidence(a.span) for a in gone}
+    terms = sorted(terms_found, key=str.lower)
     if not hidden:
         return hiding
     whose = reviewer_label(reviewer)

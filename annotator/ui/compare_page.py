@@ -20,7 +20,7 @@ from annotator.pipeline import InputError
 from annotator.render.article import ARTICLE_CSS, article_html, legend_html
 from annotator.render.palette import category_styles
 from annotator.render.tables import pair_rows, profile_table, side_labels, term_rows
-from annotator.ui.app import UPLOAD_TYPES, check_pasted, sample_files
+from annotator.ui.app import UPLOAD_TYPES, check_pasted, ignore_list_notice, sample_files
 from annotator.ui.engine import Engine
 from annotator.ui.session import active_annotator, annotate_cached
 
@@ -268,5 +268,6 @@ def render_results(engine: Engine, settings: ViewSettings) -> None:
     current = [st.session_state.get(text_key(side)) for side in SIDES]
     if current != [text_a, text_b]:
         st.info("A text has changed since this comparison. Press **Compare** to update it.")
+    settings = ignore_list_notice(docs, settings)  # the reviewer's ignore list, said and undoable here too
     view_a, view_b = (apply_view(doc, settings) for doc in docs)
     render_comparison(compare(view_a, view_b, name_a, name_b))

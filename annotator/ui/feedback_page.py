@@ -86,7 +86,12 @@ def _mark(view: Document, table: ft.FeedbackTable, kind: str, call: str | None) 
 
 
 def _call_table(
-    view: Document, table: ft.FeedbackTable, stored: list[Decision], column_config: dict[str, Any], kind: str
+    view: Document,
+    table: ft.FeedbackTable,
+    stored: list[Decision],
+    column_config: dict[str, Any],
+    kind: str,
+    row_height: int = ROW_HEIGHT,
 ) -> None:
     """A read-only table whose rows can be selected, and visible agree/disagree buttons for the selection."""
     what = "terms" if kind == "flags" else "sentences"
@@ -99,8 +104,8 @@ def _call_table(
         on_select="rerun",
         selection_mode="multi-row",
         column_config=config,
-        row_height=ROW_HEIGHT,
-        height=min(40 + ROW_HEIGHT * len(table.frame), 620),
+        row_height=row_height,
+        height=min(40 + row_height * len(table.frame), 640),
     )
     selection = st.session_state.get(table.table_key) or {}
     rows = list((selection.get("selection") or {}).get("rows") or [])
@@ -137,12 +142,13 @@ def flag_editor(view: Document, column_config: dict[str, Any]) -> bool:
     return True
 
 
-def sentence_editor(view: Document, column_config: dict[str, Any]) -> bool:
+def sentence_editor(view: Document, column_config: dict[str, Any], row_height: int = ROW_HEIGHT) -> bool:
     """The Sentences table with your calls and agree/disagree buttons; False if feedback is off."""
     stored = _stored_decisions(view.text)
     if stored is None:
         return False
-    _call_table(view, ft.sentence_feedback_table(view, stored), stored, column_config, "sentences")
+    table = ft.sentence_feedback_table(view, stored)
+    _call_table(view, table, stored, column_config, "sentences", row_height)
     return True
 
 
