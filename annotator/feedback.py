@@ -149,9 +149,8 @@ class FeedbackStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as conn:
-                _migrate(conn)
+                _migrate(conn)  # writes only when the file is older than SCHEMA_VERSION (or new)
                 conn.executescript(_SCHEMA)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except FeedbackError:
             raise
         except (sqlite3.Error, OSError) as exc:
