@@ -91,3 +91,26 @@ def test_feedback_reviewers_ignore_list_is_a_view_filter(engine):
     assert hidden.meta["view"]["ignored_terms"] == ["kiev"]
     assert "1 ignored term" in ViewSettings.make(ignore_terms=["kiev"]).describe()
     assert apply_view(doc, ViewSettings()).annotations == doc.annotations
+
+
+def test_feedback_reviewers_two_openers_migrate_once(tmp_path):
+    import threading
+
+    path = tmp_path / "v1.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(V1_SCHEMA)
+    errors: list[BaseException] = []
+
+    def open_store() -> None:
+        try:
+            FeedbackStore(path)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(FeedbackStore(path).decisions()) == 2, "no row lost or copied twice"
