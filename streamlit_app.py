@@ -1,21 +1,16 @@
 """Framing annotator web app: annotate an article, compare two, tune the word list, review flags.
 
 Run with ``streamlit run streamlit_app.py``. This entry point sets up the page, loads the engine once and
-routes to the pages in ``app_pages/`` (layout only; the work is in ``annotator.ui``).
+routes to the pages in ``app_pages/`` (layout only; the work is in ``annotator.ui``). The engine loads in a
+background thread, so the first page is usable while it loads.
 """
 
 import streamlit as st
 
-from annotator.lexicon import LexiconError
-from annotator.ui.session import keep_widget_state, load_engine
+from annotator.ui.session import keep_widget_state, start_engine
 
 st.set_page_config(page_title="Framing annotator", page_icon="🗞️", layout="wide")
-
-try:
-    load_engine()
-except LexiconError as exc:  # a broken word list must be fixed by whoever installed the app
-    st.error(f"The word list could not be loaded, so the app cannot start:\n\n{exc}")
-    st.stop()
+start_engine()  # loads in the background; pages wait for it (load_engine) only after drawing their inputs
 
 keep_widget_state()
 PAGES = [

@@ -7,11 +7,16 @@ contract for the CLI, exports and downstream tools and carries a ``schema_versio
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
+from functools import cached_property
+from itertools import accumulate, pairwise
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+from annotator.limits import surrogate_message
+
+SCHEMA_VERSION = "1.1"  # 1.1: annotations gain "confidence" and "alternatives_source" (loaded_word detector)
 SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "document.schema.json"  # JSON Schema of to_dict()
 
 VOICES = ("author", "quote", "reported")
@@ -52,6 +57,11 @@ class Annotation:
     voice: str = "author"
     severity: str = ""
     term: str = ""  # canonical lexicon term or device name that matched
+    # the learned loaded-word model's in-context probability for these words (None when it did not score them)
+    confidence: float | None = None
+    # where ``alternatives`` come from: "lexicon" (curated), "automatic" (nearest words the model rates
+    # neutral; a suggestion to check), or "" when there are none or they come from a detector's own data
+    alternatives_source: str = ""
 
     def sort_key(self) -> tuple[int, int, str, str]:
         return (self.span.start, self.span.end, self.detector, self.category)
@@ -69,6 +79,10 @@ class Sentence:
     top_terms: tuple[tuple[str, float], ...] = ()
 
 
+def _holds(sentence: Sentence, pos: int) -> bool:
+    return sentence.span.start <= pos < max(sentence.span.end, sentence.span.start + 1)
+
+
 @dataclass(frozen=True)
 class Document:
     """An annotated text: sentences and annotations point into ``text`` by offsets."""
@@ -83,11 +97,23 @@ class Document:
         return self.text[span.start : span.end]
 
     def sentence_of(self, span: Span) -> Sentence | None:
-        """The sentence that contains ``span`` (or overlaps its start)."""
-        for sentence in self.sentences:
-            if sentence.span.start <= span.start < max(sentence.span.end, sentence.span.start + 1):
-                return sentence
+        """The first sentence that contains ``span`` (or overlaps its start); logarithmic time."""
+        starts, reach = self._sentence_index
+        if starts is None:  # sentences out of order (hand-made): scan them all
+            return next((s for s in self.sentences if _holds(s, span.start)), None)
+        hi = bisect_right(starts, span.start)
+        for i in range(bisect_right(reach, span.start, 0, hi), hi):
+            if _holds(self.sentences[i], span.start):
+                return self.sentences[i]
         return None
+
+    @cached_property
+    def _sentence_index(self) -> tuple[list[int] | None, list[int]]:
+        """Sentence starts and the running maximum of their ends (None if the starts are out of order)."""
+        starts = [s.span.start for s in self.sentences]
+        if any(a > b for a, b in pairwise(starts)):
+            return None, []
+        return starts, list(accumulate((max(s.span.end, s.span.start + 1) for s in self.sentences), max))
 
     def with_(self, **changes: Any) -> Document:
         return replace(self, **changes)
@@ -123,6 +149,8 @@ class Document:
                     "explanation": a.explanation,
                     "alternatives": list(a.alternatives),
                     "voice": a.voice,
+                    "confidence": a.confidence,
+                    "alternatives_source": a.alternatives_source,
                 }
                 for a in self.annotations
             ],
@@ -136,6 +164,9 @@ class Document:
         if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
             raise ValueError(f"unsupported schema_version {version!r} (expected {SCHEMA_VERSION})")
         text = data["text"]
+        problem = surrogate_message(text) if isinstance(text, str) else "text is not a string"
+        if problem:
+            raise ValueError(problem)
         sentences = tuple(
             Sentence(
                 span=Span(s["start"], s["end"]),
@@ -163,6 +194,8 @@ class Document:
                     voice=a.get("voice", "author"),
                     severity=a.get("severity", ""),
                     term=a.get("term", ""),
+                    confidence=None if a.get("confidence") is None else float(a["confidence"]),
+                    alternatives_source=a.get("alternatives_source", ""),
                 )
             )
         quotes = tuple(Span(q[0], q[1]) for q in data.get("quotes", []))

@@ -7,9 +7,7 @@ takes concurrent writers (WAL journal, busy timeout, one short transaction per d
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import os
 import sqlite3
@@ -19,6 +17,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from annotator.csvsafe import write_csv
+from annotator.limits import surrogate_message
 
 ENV_VAR = "ANNOTATOR_FEEDBACK_DB"
 DECISIONS = ("agree", "disagree")
@@ -104,6 +105,10 @@ class FeedbackError(RuntimeError):
     """The feedback database cannot be opened or written; the message names the path."""
 
 
+class FeedbackInputError(FeedbackError, ValueError):
+    """A decision that cannot be stored as given (a note that is not valid Unicode ...); nothing was written."""
+
+
 @dataclass(frozen=True)
 class Decision:
     text_hash: str
@@ -149,6 +154,7 @@ class FeedbackStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as conn:
+                self._check_integrity(conn)
                 _migrate(conn)  # writes only when the file is older than SCHEMA_VERSION (or new)
                 conn.executescript(_SCHEMA)
         except FeedbackError:
@@ -156,10 +162,23 @@ class FeedbackStore:
         except (sqlite3.Error, OSError) as exc:
             raise FeedbackError(self._explain(exc)) from None
 
+    def _check_integrity(self, conn: sqlite3.Connection) -> None:
+        """Refuse a damaged file at open: a file with corrupt pages opens fine and only fails on each later call,
+        while the app would believe feedback is on. ``quick_check`` reads every page once (fast)."""
+        problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)").fetchall()]
+        if problems and problems != ["ok"]:
+            raise FeedbackError(
+                f"feedback database {self.path} is corrupt: damaged pages ({' '.join(problems[0].split())[:120]}); "
+                "move it away to start afresh, or restore a backup"
+            )
+
     def _explain(self, exc: Exception) -> str:
         message = str(exc)
-        if isinstance(exc, sqlite3.DatabaseError) and "not a database" in message:
-            return f"feedback database {self.path} is corrupt or not a SQLite file; move it away to start afresh"
+        if isinstance(exc, sqlite3.DatabaseError) and ("not a database" in message or "malformed" in message):
+            return (
+                f"feedback database {self.path} is corrupt or not a SQLite file ({message}); "
+                "move it away to start afresh"
+            )
         if isinstance(exc, sqlite3.OperationalError) and "readonly" in message:
             return f"feedback database {self.path} is read-only; set {ENV_VAR} to a writable path"
         return f"cannot use feedback database {self.path}: {message}; set {ENV_VAR} to a writable path"
@@ -187,6 +206,10 @@ class FeedbackStore:
         if decision.target not in TARGETS:
             raise ValueError(f"target must be one of {TARGETS}, not {decision.target!r}")
         row = asdict(decision)
+        for key, value in row.items():
+            problem = surrogate_message(value) if isinstance(value, str) else None
+            if problem:
+                raise FeedbackInputError(f"{key}: {problem}")
         row["reviewer"] = reviewer_key(row["reviewer"])
         row["created_at"] = row["created_at"] or datetime.now(UTC).isoformat(timespec="seconds")
         columns = ", ".join(row)
@@ -270,17 +293,8 @@ class FeedbackStore:
         return "".join(json.dumps(asdict(d), ensure_ascii=False) + "\n" for d in self.decisions()).encode("utf-8")
 
     def export_csv(self) -> bytes:
-        buffer = io.StringIO()
-        fields = list(Decision.__dataclass_fields__)
-        writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        for d in self.decisions():
-            row = asdict(d)
-            for key in ("evidence", "sentence", "note", "term", "reviewer"):
-                if str(row[key])[:1] in ("=", "+", "-", "@"):
-                    row[key] = "'" + row[key]
-            writer.writerow(row)
-        return buffer.getvalue().encode("utf-8")
+        """Every decision as CSV (quoted line breaks, neutralised formulas in every column: ``csvsafe``)."""
+        return write_csv((asdict(d) for d in self.decisions()), list(Decision.__dataclass_fields__))
 
 
 def labelled_sentences(decisions: list[Decision], threshold: float = 0.5) -> list[tuple[str, int]]:

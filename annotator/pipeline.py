@@ -6,9 +6,14 @@ annotate many texts; ``annotate(text)`` uses a shared default instance.
 
 from __future__ import annotations
 
+import gc
 import time
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +21,12 @@ from annotator import __version__
 from annotator.detectors import DEFAULT_DETECTORS, REGISTRY, Context, Detector
 from annotator.document import Annotation, Document, Sentence
 from annotator.lexicon import Lexicon
+from annotator.limits import MAX_TEXT_CHARS, surrogate_message
 from annotator.segment import segment
 from annotator.textnorm import fold, tokenize
 from annotator.voice import assign_voices, find_quotes
 
-MAX_TEXT_CHARS = 1_000_000  # above the 100,000-word ingest limit for any normal text
+__all__ = ["MAX_TEXT_CHARS", "Annotator", "InputError", "annotate", "default_annotator"]
 _LEXICON_USERS = {"lexicon", "scare_quote"}
 
 
@@ -32,9 +38,9 @@ def _load_model(model: Any) -> Any:
     if model in (None, False):
         return None
     if model == "default":
-        from annotator.classify import BiasModel
+        from annotator.model.stack import load_sentence_model
 
-        return BiasModel.load()
+        return load_sentence_model()
     return model
 
 
@@ -69,9 +75,15 @@ class Annotator:
         unknown = [d for d in ids if d not in REGISTRY]
         if unknown:
             raise ValueError(f"unknown detector(s): {', '.join(unknown)} (known: {', '.join(sorted(REGISTRY))})")
-        self.detectors: list[Detector] = [
-            REGISTRY[d](lexicon=self.lexicon) if d in _LEXICON_USERS else REGISTRY[d]() for d in ids
-        ]
+        self.detectors: list[Detector] = []
+        word_model = REGISTRY["loaded_word"]().model if "loaded_word" in ids else None
+        for d in ids:
+            if d == "lexicon":
+                self.detectors.append(REGISTRY[d](lexicon=self.lexicon, word_model=word_model))
+            elif d == "loaded_word":
+                self.detectors.append(REGISTRY[d](model=word_model))
+            else:
+                self.detectors.append(REGISTRY[d](lexicon=self.lexicon) if d in _LEXICON_USERS else REGISTRY[d]())
         self.model = _load_model(model)
         self.ignore_terms = frozenset(fold(t.strip()) for t in ignore_terms if t.strip())
 
@@ -79,13 +91,77 @@ class Annotator:
     def model_info(self) -> dict[str, Any]:
         return dict(getattr(self.model, "info", {}) or {}) if self.model is not None else {}
 
-    def annotate(self, text: str) -> Document:
+    def check(self, text: object) -> None:
+        """Raise InputError (a message fit for a user) if ``text`` cannot be annotated."""
         if not isinstance(text, str):
             raise InputError(f"expected text (str), got {type(text).__name__}")
         if not text.strip():
             raise InputError("the text is empty")
         if len(text) > MAX_TEXT_CHARS:
             raise InputError(f"the text has {len(text):,} characters; the limit is {MAX_TEXT_CHARS:,}")
+        # Decided once, here at the door: text that is not valid Unicode is refused, so no exporter, store or
+        # view downstream ever meets a character it cannot encode.
+        problem = surrogate_message(text)
+        if problem:
+            raise InputError(problem)
+
+    def annotate(self, text: str) -> Document:
+        """Annotate one text; raises InputError if it is empty, too long or not a string."""
+        with _gc_paused():
+            return self._finish([self._analyse(text)])[0]
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[Document]:
+        """Annotate many texts lazily, in order: one Document per text, like spaCy's ``nlp.pipe``.
+
+        Texts are taken ``batch_size`` at a time and the prose sentences of a whole batch are scored in one
+        classifier call (far faster than one call per text). Each Document equals ``annotate(text)`` except
+        for ``meta.timings_ms`` (the batch's classifier time is shared out by sentence count). Raises
+        InputError on the first unusable text; ``annotate_batch(..., errors="return")`` keeps going instead.
+        """
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        for chunk in batched(texts, batch_size):
+            yield from self.annotate_batch(chunk)  # type: ignore[misc]
+
+    def annotate_batch(self, texts: Sequence[str], errors: str = "raise") -> list[Any]:
+        """Documents for ``texts`` in order, the classifier called once for all of them.
+
+        ``errors="raise"``: the first failing text raises. ``errors="return"``: a failing text gives its
+        exception in place of a Document and the others are annotated (for batch jobs that record errors).
+        """
+        if errors not in ("raise", "return"):
+            raise ValueError(f"errors must be 'raise' or 'return', got {errors!r}")
+        with _gc_paused():
+            return self._annotate_batch(texts, errors)
+
+    def _annotate_batch(self, texts: Sequence[str], errors: str) -> list[Any]:
+        results: list[Any] = []
+        for text in texts:
+            try:
+                results.append(self._analyse(text))
+            except Exception as exc:
+                if errors == "raise":
+                    raise
+                results.append(exc)
+        ok = [i for i, r in enumerate(results) if isinstance(r, _Draft)]
+        try:
+            docs = self._finish([results[i] for i in ok])
+        except Exception:
+            if errors == "raise":
+                raise
+            docs = []
+            for i in ok:  # isolate the text that breaks the batch
+                try:
+                    docs.append(self._finish([results[i]])[0])
+                except Exception as exc:
+                    docs.append(exc)
+        for i, doc in zip(ok, docs, strict=True):
+            results[i] = doc
+        return results
+
+    def _analyse(self, text: str) -> _Draft:
+        """Everything but the classifier: sentences with voices, detector annotations, quotes, timings."""
+        self.check(text)
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         sentences = segment(text)
@@ -106,50 +182,122 @@ class Annotator:
                 or not {fold(a.term), fold(text[a.span.start : a.span.end])} & self.ignore_terms
             ]
         annotations = _dedupe(annotations, [d.id for d in self.detectors])
-        t2 = time.perf_counter()
-        timings["detect_ms"] = (t2 - t1) * 1000
-        sentences = self._score(text, sentences)
-        timings["classify_ms"] = (time.perf_counter() - t2) * 1000
-        meta = {
-            "annotator_version": __version__,
-            "lexicon_version": self.lexicon.version,
-            "lexicon_entries": len(self.lexicon),
-            "detectors": [d.id for d in self.detectors],
-            "ignored_terms": sorted(self.ignore_terms),
-            "model": self.model_info or None,
-            "timings_ms": {k: round(v, 3) for k, v in timings.items()},
-        }
-        return Document(
-            text=text,
-            sentences=tuple(sentences),
-            annotations=tuple(annotations),
-            quotes=tuple(q.inner for q in quotes),
-            meta=meta,
-        )
+        timings["detect_ms"] = (time.perf_counter() - t1) * 1000
+        return _Draft(text, sentences, annotations, quotes, timings)
 
-    def _score(self, text: str, sentences: list[Sentence]) -> list[Sentence]:
+    def _finish(self, drafts: list[_Draft]) -> list[Document]:
+        """Score the prose sentences of all drafts in one classifier call and build their Documents."""
+        t0 = time.perf_counter()
+        scored = self._score([(d.text, d.sentences) for d in drafts])
+        elapsed = (time.perf_counter() - t0) * 1000
+        total = sum(len(s) for s in scored) or 1
+        docs = []
+        for draft, sentences in zip(drafts, scored, strict=True):
+            timings = {**draft.timings, "classify_ms": elapsed * len(sentences) / total}
+            meta = {
+                "annotator_version": __version__,
+                "lexicon_version": self.lexicon.version,
+                "lexicon_entries": len(self.lexicon),
+                "detectors": [d.id for d in self.detectors],
+                "ignored_terms": sorted(self.ignore_terms),
+                "model": self.model_info or None,
+                "timings_ms": {k: round(v, 3) for k, v in timings.items()},
+            }
+            docs.append(
+                Document(
+                    text=draft.text,
+                    sentences=tuple(sentences),
+                    annotations=tuple(draft.annotations),
+                    quotes=tuple(q.inner for q in draft.quotes),
+                    meta=meta,
+                )
+            )
+        return docs
+
+    def _score(self, items: list[tuple[str, list[Sentence]]]) -> list[list[Sentence]]:
+        """Each text's sentences with bias scores on the prose ones (one model call for all texts)."""
         if self.model is None:
-            return sentences
-        prose = [i for i, s in enumerate(sentences) if s.kind == "prose"]
-        if not prose:
-            return sentences
-        scores = self.model.score([text[sentences[i].span.start : sentences[i].span.end] for i in prose])
-        out = list(sentences)
-        for i, (bias, top_terms) in zip(prose, scores, strict=True):
-            s = out[i]
-            out[i] = Sentence(s.span, s.kind, s.voice, s.paragraph, float(bias), tuple(top_terms))
+            return [sentences for _, sentences in items]
+        where = [(k, i) for k, (_, sentences) in enumerate(items) for i, s in enumerate(sentences) if s.kind == "prose"]
+        out = [list(sentences) for _, sentences in items]
+        if not where:
+            return out
+        scores = self.model.score([items[k][0][out[k][i].span.start : out[k][i].span.end] for k, i in where])
+        for (k, i), (bias, top_terms) in zip(where, scores, strict=True):
+            s = out[k][i]
+            out[k][i] = Sentence(s.span, s.kind, s.voice, s.paragraph, float(bias), tuple(top_terms))
         return out
 
 
+def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Lists of ``size`` items (the last may be shorter); ``itertools.batched`` needs Python 3.12."""
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+@dataclass(frozen=True)
+class _Draft:
+    """A text analysed up to (not including) the classifier."""
+
+    text: str
+    sentences: list[Sentence]
+    annotations: list[Annotation]
+    quotes: list[Any]
+    timings: dict[str, float]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while one text is annotated.
+
+    Annotating allocates hundreds of thousands of small tuples (tokens, spans) and no reference cycles;
+    each automatic collection walks every live object, so on a 1 MB text collections made the cost per
+    character grow with the length of the text. Paused only if it was running, and switched back on after.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _dedupe(annotations: list[Annotation], order: list[str]) -> list[Annotation]:
-    """Sorted annotations; where two detectors flag the same span, the earlier detector wins."""
+    """Sorted annotations; where two detectors flag the same span, the earlier detector wins, and a model
+    suggestion (``loaded_word``) that overlaps any other detector's flag is dropped: one highlight per span,
+    the curated explanation first (it carries the model's confidence)."""
     rank = {d: i for i, d in enumerate(order)}
+    others = SpanIndex((a.span.start, a.span.end) for a in annotations if a.detector != "loaded_word")
+    if len(others.spans) < len(annotations):
+        annotations = [
+            a for a in annotations if a.detector != "loaded_word" or not others.overlaps(a.span.start, a.span.end)
+        ]
     best: dict[tuple[int, int], Annotation] = {}
     for a in annotations:
         key = (a.span.start, a.span.end)
         if key not in best or rank[a.detector] < rank[best[key].detector]:
             best[key] = a
     return sorted(best.values(), key=Annotation.sort_key)
+
+
+class SpanIndex:
+    """Sorted spans with a running maximum of their ends: "does anything overlap [start, end)?" in log time."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self._starts = [s for s, _ in self.spans]
+        self._max_end: list[int] = []
+        best = -1
+        for _, e in self.spans:
+            best = max(best, e)
+            self._max_end.append(best)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self._starts, end)  # spans starting before ``end``
+        return i > 0 and self._max_end[i - 1] > start
 
 
 @lru_cache(maxsize=1)

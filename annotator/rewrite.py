@@ -15,6 +15,7 @@ sentence as is. ``Rewrite.diff()`` lists the changes for display.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from annotator.document import Annotation, Document, Span
@@ -22,6 +23,7 @@ from annotator.textnorm import exact_key
 
 REWRITE_DETECTORS = ("lexicon", "hedge")
 _POSSESSIVE = re.compile(r"['’]s$")
+_LEAD = re.compile(r"[ \t\n\"'“‘(\[]*")  # what may open a sentence before its first word (see rewrite_sentence)
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,7 @@ def _article_fix(doc: Document, sentence: Span, change: Change, floor: int) -> C
 
 def rewrite_sentence(doc: Document, sentence: Span, annotations: list[Annotation]) -> Rewrite | None:
     changes = []
+    lead_end = _LEAD.match(doc.text, sentence.start, sentence.end).end()  # spaces, quotes, brackets opening it
     for a in sorted(annotations, key=Annotation.sort_key):
         if a.detector not in REWRITE_DETECTORS or not sentence.contains(a.span) or a.voice == "quote":
             continue
@@ -200,7 +203,7 @@ def rewrite_sentence(doc: Document, sentence: Span, annotations: list[Annotation
                 end += 1
             changes.append(Change(Span(a.span.start, end), doc.text[a.span.start : end], ""))
             continue
-        at_start = not doc.text[sentence.start : a.span.start].strip(" \t\n\"'“‘([")
+        at_start = a.span.start <= lead_end
         changes.append(Change(a.span, original, match_form(original, a.term or original, alternative, at_start)))
     if not changes:
         return None
@@ -227,9 +230,13 @@ def neutral_rewrites(doc: Document) -> list[Rewrite]:
     Words inside direct quotes are never changed: a journalist cannot rewrite what someone said.
     """
     out = []
+    annotations = sorted(doc.annotations, key=lambda a: a.span.start)
+    starts = [a.span.start for a in annotations]
     for sentence in doc.sentences:
-        inside = [a for a in doc.annotations if sentence.span.contains(a.span)]
-        rewrite = rewrite_sentence(doc, sentence.span, inside) if inside else None
+        span = sentence.span
+        window = annotations[bisect_left(starts, span.start) : bisect_right(starts, span.end)]
+        inside = [a for a in window if a.span.end <= span.end]
+        rewrite = rewrite_sentence(doc, span, inside) if inside else None
         if rewrite is not None:
             out.append(rewrite)
     return out

@@ -18,10 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
+from typing import TYPE_CHECKING
 
 from annotator.document import Sentence, Span
+
+if TYPE_CHECKING:  # nltk is imported when sentences are first split (its package import takes seconds)
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PUNKT_FILE = DATA_DIR / "punkt_en.json"
@@ -55,6 +57,8 @@ class Block:
 
 
 def _load_params(path: Path = PUNKT_FILE) -> PunktParameters:
+    from nltk.tokenize.punkt import PunktParameters
+
     data = json.loads(path.read_text(encoding="utf-8"))
     params = PunktParameters()
     params.abbrev_types = set(data["abbrev_types"])
@@ -66,6 +70,8 @@ def _load_params(path: Path = PUNKT_FILE) -> PunktParameters:
 
 @lru_cache(maxsize=1)
 def _tokenizer() -> PunktSentenceTokenizer:
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
     return PunktSentenceTokenizer(_load_params())
 
 
@@ -79,6 +85,8 @@ def build_params(texts: Iterable[str], abbreviations: set[str], starters: set[st
 
     Orthographic statistics are kept only for the curated starters (see sentence_starters.txt).
     """
+    from nltk.tokenize.punkt import PunktTrainer
+
     trainer = PunktTrainer()
     trainer.INCLUDE_ALL_COLLOCS = True
     for text in texts:

@@ -10,17 +10,34 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from nltk.stem.snowball import SnowballStemmer
-from nltk.tokenize import RegexpTokenizer
+if TYPE_CHECKING:
+    from nltk.stem.snowball import SnowballStemmer
+    from nltk.tokenize import RegexpTokenizer
 
 # A word is letters/digits with inner apostrophes (d'etat, Kiev's); hyphens and spaces separate words,
 # so "coup-d'etat" and "coup d'etat" give the same tokens.
 _WORD_PATTERN = r"[^\W_]+(?:['’ʼ][^\W_]+)*"
-_TOKENIZER = RegexpTokenizer(_WORD_PATTERN)
 WORD_RE = re.compile(_WORD_PATTERN)
-_STEMMER = SnowballStemmer("english")
+
+
+# nltk is imported on first use, not with this module: its package import takes seconds (it pulls in
+# scipy and scikit-learn), and the command line's --help and the app's first page need no stemming.
+@lru_cache(maxsize=1)
+def _stemmer() -> SnowballStemmer:
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _word_tokenizer() -> RegexpTokenizer:
+    from nltk.tokenize import RegexpTokenizer
+
+    return RegexpTokenizer(_WORD_PATTERN)
+
+
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'"})
 
 
@@ -55,16 +72,53 @@ def exact_key(word: str) -> str:
 @lru_cache(maxsize=200_000)
 def word_key(word: str) -> str:
     """The matching key of one word: folded, possessive dropped, stemmed."""
-    return _STEMMER.stem(exact_key(word))
+    return _stemmer().stem(exact_key(word))
+
+
+@lru_cache(maxsize=200_000)
+def _keys(word: str) -> tuple[str, str]:
+    """(matching key, folded form) of a word: one cache look-up per token."""
+    return word_key(word), exact_key(word)
 
 
 def tokenize(text: str) -> list[Token]:
     """Word tokens of ``text`` with offsets and matching keys."""
-    # The compiled pattern is the one nltk's RegexpTokenizer uses; finditer directly is several times faster.
-    return [Token(m.start(), m.end(), word_key(m.group()), exact_key(m.group())) for m in WORD_RE.finditer(text)]
+    # The compiled pattern is the one nltk's RegexpTokenizer uses; finditer directly is several times faster,
+    # and tuple.__new__ skips the named tuple's Python-level constructor (tokens are made by the thousand).
+    new = tuple.__new__
+    return [new(Token, m.span() + _keys(m.group())) for m in WORD_RE.finditer(text)]
 
 
 def phrase_keys(phrase: str, stem: bool = True) -> tuple[str, ...]:
     """Matching keys of a lexicon phrase, e.g. "Coups d'état" -> ('coup', "d'etat")."""
     key = word_key if stem else exact_key
-    return tuple(key(phrase[s:e]) for s, e in _TOKENIZER.span_tokenize(phrase))
+    return tuple(key(phrase[s:e]) for s, e in _word_tokenizer().span_tokenize(phrase))
+
+
+def phrase_words(phrase: str) -> tuple[str, ...]:
+    """The folded words of a phrase (possessive dropped), in the order ``phrase_keys`` gives their keys."""
+    return tuple(exact_key(phrase[s:e]) for s, e in _word_tokenizer().span_tokenize(phrase))
+
+
+# Inflectional endings and what they replace: "rallies" -> "rally", "outraged" -> "outrage"/"outrag",
+# "hysterically" -> "hysterical"/"hysteric", "terribly" -> "terrible". Derivational endings (-er, -ous,
+# -ness, -ism ...) are deliberately absent: "rioter" is not "riot" and "outrageous" is not "outraged".
+_INFLECTIONS = (
+    ("ies", "y"), ("ied", "y"), ("ier", "y"), ("iest", "y"), ("ily", "y"), ("es", ""), ("s", ""), ("s'", ""),
+    ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"), ("ly", ""), ("ally", ""), ("ly", "le"),
+    ("ves", "f"), ("ves", "fe"),
+)
+
+
+@lru_cache(maxsize=200_000)
+def lemma_forms(word: str) -> frozenset[str]:
+    """The word and every base it could be an inflection of (two words are forms of one lemma when their
+    sets meet). Doubled final consonants before -ed/-ing are undone ("slammed" -> "slam")."""
+    out = {word}
+    for ending, base in _INFLECTIONS:
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            stem = word[: len(word) - len(ending)] + base
+            out.add(stem)
+            if ending in ("ed", "ing") and not base and len(stem) >= 3 and stem[-1] == stem[-2]:
+                out.add(stem[:-1])
+    return frozenset(out)

@@ -8,9 +8,11 @@ tell "the article calls it X" from "the article quotes someone calling it X".
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 from annotator.document import Sentence, Span
@@ -22,6 +24,8 @@ _CLOSERS = '”"»“'
 _QUOTE_CHARS = re.compile(r"[“”\"«»„]")
 _SINGLE_QUOTE = re.compile(r"(?<![\w’'])‘(?P<inner>[^‘’\n]{1,200}?)’(?![\w])")
 _MAX_QUOTE_PARAGRAPHS = 5
+_PLURAL_VERBS = ("say", "believe", "think", "argue", "note", "state", "claim", "warn", "insist", "suggest", "contend")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -90,24 +94,24 @@ def main_clause_start(sentence: str) -> int:
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     verbs = report_verbs()
-    verb = "(?:" + "|".join(sorted(map(re.escape, verbs.forms), key=len, reverse=True)) + ")"
+    # Word lists as prefix trees: the same matches, longest form first, as a longest-first alternation, but
+    # tried in a few steps instead of one per form (these patterns run at every quote and sentence).
+    verb = "(?:" + _trie(verbs.forms) + ")"
     speaker = (
         r"(?:he|she|they|we|i|it|the\s+[\w'’-]+(?:\s+[\w'’-]+){0,3}|"
         r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3})"
     )
-    after = re.compile(
-        rf"^\s*[,—–-]?\s*(?:{verb}\s+{speaker}|{speaker}\s+(?:\w+\s+)?{verb}\b(?:\s+up)?)", re.IGNORECASE
-    )
+    after = re.compile(rf"\s*[,—–-]?\s*(?:{verb}\s+{speaker}|{speaker}\s+(?:\w+\s+)?{verb}\b(?:\s+up)?)", re.IGNORECASE)
     before = re.compile(
         rf"(?:{verb}(?:\s+(?:that|in\s+an?\s+\w+|on\s+\w+))?|according\s+to\s+[\w\s'’-]{{1,60}}|"
         rf"in\s+(?:his|her|their|its)\s+(?:opinion|view|words))\s*[:,]?\s*$",
         re.IGNORECASE,
     )
-    finite = "|".join(sorted(map(re.escape, verbs.finite), key=len, reverse=True))
+    finite = _trie(verbs.finite)
     reported = re.compile(
         rf"\baccording\s+to\b|\bin\s+(?:his|her|their|its)\s+(?:opinion|view|words)\b|{_NOT_A_NOUN}\b(?:{finite})\b|"
         rf"\bas\s+(?:[\w'’-]+\s+){{0,5}}{verb}\b"
-        rf"|\b(?:they|we|[a-z]+s)\s+(?:say|believe|think|argue|note|state|claim|warn|insist|suggest|contend)\b",
+        rf"|\b(?:they|we|[a-z]+s)\s+(?:{'|'.join(_PLURAL_VERBS)})\b",
         re.IGNORECASE,
     )
     return after, before, reported
@@ -118,20 +122,119 @@ def _paragraph_index(text: str) -> list[int]:
     return [m.end() for m in re.finditer(r"\n[ \t]*\n\s*", text)]
 
 
-def _reopens_each_paragraph(text: str, breaks: list[int], start: int, end: int) -> bool:
-    """Whether every paragraph between ``start`` and ``end`` opens with a quotation mark."""
-    return all(text[b : b + 1] in _OPENERS for b in breaks if start < b <= end)
+class _Lines:
+    """Line and paragraph look-ups for ``find_quotes`` by bisection (no scans back to the start of the text)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+        self.breaks = _paragraph_index(text)
+        self.break_set = set(self.breaks)
+        # not_reopened[i]: how many of the first i paragraph breaks are not followed by an opening mark
+        self.not_reopened = [0]
+        for b in self.breaks:
+            self.not_reopened.append(self.not_reopened[-1] + (text[b : b + 1] not in _OPENERS))
+        self._first_solid: dict[int, int] = {}
+
+    def crossed(self, start: int, end: int) -> int:
+        """Number of paragraph breaks b with start < b <= end."""
+        return bisect_right(self.breaks, end) - bisect_right(self.breaks, start)
+
+    def next_break(self, pos: int, default: int) -> int:
+        i = bisect_right(self.breaks, pos)
+        return self.breaks[i] if i < len(self.breaks) else default
+
+    def reopens_each_paragraph(self, start: int, end: int) -> bool:
+        """Whether every paragraph that starts between ``start`` and ``end`` opens with a quotation mark."""
+        lo, hi = bisect_right(self.breaks, start), bisect_right(self.breaks, end)
+        return self.not_reopened[hi] == self.not_reopened[lo]
+
+    def line_start(self, pos: int) -> int:
+        i = bisect_left(self.newlines, pos)
+        return self.newlines[i - 1] + 1 if i else 0
+
+    def line_end(self, pos: int) -> int:
+        """Offset of the first newline at or after ``pos`` (or the end of the text)."""
+        i = bisect_left(self.newlines, pos)
+        return self.newlines[i] if i < len(self.newlines) else len(self.text)
+
+    def blank_before(self, pos: int) -> bool:
+        """Whether only whitespace precedes ``pos`` on its line."""
+        start = self.line_start(pos)
+        if start not in self._first_solid:
+            m = _SOLID.search(self.text, start)
+            self._first_solid[start] = m.start() if m else len(self.text)
+        return self._first_solid[start] >= pos
+
+
+_SOLID = re.compile(r"\S")
+
+
+def _attribution_before(
+    text: str, raw: list[tuple[int, int, int, int]], lines: _Lines, before: re.Pattern[str]
+) -> dict[int, Span]:
+    """Attribution phrases that end at a quote's opening mark ("X said: “...”"), by the quote's outer start.
+
+    Same result as ``before.search`` on the 160 characters before each quote (within its line), but the
+    regex is only tried where one of its first words starts; those places are found in one pass over the
+    windows, so dense quotation marks cost linear time.
+    """
+    windows = [(max(lines.line_start(o), o - _ATTRIBUTION_WINDOW), o) for o, _, _, _ in raw]
+    starts: list[int] = []
+    lo = hi = -1
+    for w_lo, w_hi in [*windows, (len(text) + 1, len(text) + 1)]:
+        if w_lo > hi:  # windows come in order of their start: merge overlapping ones, scan each merged one
+            if hi > lo:
+                starts.extend(m.start() for m in _first_words().finditer(text, lo, hi))
+            lo = w_lo
+        hi = max(hi, w_hi)
+    found: dict[int, Span] = {}
+    for w_lo, w_hi in windows:
+        for i in range(bisect_left(starts, w_lo), bisect_left(starts, w_hi)):
+            m = before.match(text, starts[i], w_hi)
+            if m:
+                found[w_hi] = Span(m.start(), m.end())
+                break
+    return found
+
+
+_ATTRIBUTION_WINDOW = 160
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> re.Pattern[str]:
+    """Where an attribution before a quote can start: a verb of saying, "according" or "in" (any case)."""
+    return re.compile("(?=" + _trie([*report_verbs().forms, "according", "in"]) + ")", re.IGNORECASE)
+
+
+def _trie(words: Iterable[str]) -> str:
+    """A regex matching any of ``words`` (lower case), nested by shared prefixes so it is tried in few steps."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        branches = [re.escape(ch) + render(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return render(tree)
 
 
 def find_quotes(text: str) -> list[Quote]:
     """Direct quotes in ``text``: double curly/straight quotes, guillemets, and ‘single’ quotes.
 
     A quote may run over several paragraphs (as in news copy); one that is never closed ends at the end
-    of the paragraph it opened in, so a stray mark cannot swallow the rest of the article.
+    of the paragraph it opened in, so a stray mark cannot swallow the rest of the article. Linear in the
+    length of the text (up to log factors), however many quotation marks it has.
     """
     after, before, _ = _patterns()
-    breaks = _paragraph_index(text)
-    break_set = set(breaks)
+    lines = _Lines(text)
     raw: list[tuple[int, int, int, int]] = []  # outer start, inner start, inner end, outer end
     open_at: int | None = None
     for match in _QUOTE_CHARS.finditer(text):
@@ -140,29 +243,25 @@ def find_quotes(text: str) -> list[Quote]:
             if ch in _OPENERS:
                 open_at = pos
             continue
-        crossed = sum(1 for b in breaks if open_at < b <= pos)
+        crossed = lines.crossed(open_at, pos)
         if text[open_at] == '"' and crossed:
             # Straight marks span paragraphs only in the newswire convention: each continued paragraph
             # reopens with a mark. Otherwise one stray " would pair with a quote paragraphs later.
-            if pos in break_set:
+            if pos in lines.break_set:
                 continue  # the reopening mark of a continued paragraph
-            if not _reopens_each_paragraph(text, breaks, open_at, pos):
-                end = next(b for b in breaks if b > open_at)
+            if not lines.reopens_each_paragraph(open_at, pos):
+                end = lines.next_break(open_at, len(text))
                 raw.append((open_at, open_at + 1, end, end))
                 open_at = pos
                 continue
         if crossed > _MAX_QUOTE_PARAGRAPHS:
-            end = next(b for b in breaks if b > open_at)
+            end = lines.next_break(open_at, len(text))
             raw.append((open_at, open_at + 1, end, end))
             open_at = pos if ch in _OPENERS else None
             continue
         if ch == "“" and text[open_at] == "“":
-            line_start = text.rfind("\n", 0, pos) + 1
-            if text[line_start:pos].strip():  # a new opening mid-line: the previous quote never closed
-                end = text.find("\n", open_at)
-                end = len(text) if end == -1 else end
-                if end > pos:
-                    end = pos
+            if not lines.blank_before(pos):  # a new opening mid-line: the previous quote never closed
+                end = min(lines.line_end(open_at), pos)
                 raw.append((open_at, open_at + 1, end, end))
                 open_at = pos
             continue  # an opening mark at the start of a paragraph continues a multi-paragraph quote
@@ -170,14 +269,19 @@ def find_quotes(text: str) -> list[Quote]:
             raw.append((open_at, open_at + 1, pos, pos + 1))
             open_at = None
     if open_at is not None:
-        end = next((b for b in breaks if b > open_at), len(text))
+        end = lines.next_break(open_at, len(text))
         raw.append((open_at, open_at + 1, end, end))
+    # Double-quote regions come in order; a ‘single’ quote counts only where it opens outside all of them.
+    starts = [r[0] for r in raw]
+    reach = list(accumulate((r[3] for r in raw), max))
     for m in _SINGLE_QUOTE.finditer(text):
-        if not any(o <= m.start() < e for o, _, _, e in raw):
+        i = bisect_right(starts, m.start()) - 1
+        if i < 0 or reach[i] <= m.start():
             raw.append((m.start(), m.start("inner"), m.end("inner"), m.end()))
     raw.sort()
 
     quotes = []
+    heads: dict[int, Span] | None = None
     for outer_start, inner_start, inner_end, outer_end in raw:
         inner_end = max(inner_start, inner_end)
         while inner_end > inner_start and text[inner_end - 1].isspace():
@@ -185,35 +289,67 @@ def find_quotes(text: str) -> list[Quote]:
         while inner_start < inner_end and text[inner_start].isspace():
             inner_start += 1
         attribution = None
-        tail = text[outer_end : outer_end + 120].split("\n", 1)[0]
-        m = after.match(tail)
+        m = after.match(text, outer_end, min(outer_end + 120, lines.line_end(outer_end)))  # the rest of the line
         if m and m.group().strip(" ,—–-"):
             lead = len(m.group()) - len(m.group().lstrip(" ,—–-"))
-            attribution = Span(outer_end + lead, outer_end + m.end())
+            attribution = Span(outer_end + lead, m.end())
         else:
-            line_start = text.rfind("\n", 0, outer_start) + 1
-            head = text[max(line_start, outer_start - 160) : outer_start]
-            m = before.search(head)
-            if m:
-                attribution = Span(outer_start - len(head) + m.start(), outer_start - len(head) + m.end())
+            if heads is None:
+                heads = _attribution_before(text, raw, lines, before)
+            attribution = heads.get(outer_start)
         quotes.append(Quote(Span(inner_start, inner_end), Span(outer_start, outer_end), attribution))
     return quotes
 
 
+class QuoteIndex:
+    """Quotes sorted by position, to ask which quotes overlap or contain a span in logarithmic time.
+
+    Quotes barely overlap each other (a ‘single’ quote may hold a double one), so walking back from a
+    bisection point while the running maximum of the ends still reaches the span visits few quotes.
+    """
+
+    def __init__(self, quotes: Sequence[Quote]) -> None:
+        self.quotes = sorted(quotes, key=lambda q: q.outer.start)  # stable: keeps find_quotes' order
+        self._outer_starts = [q.outer.start for q in self.quotes]
+        self._outer_reach = list(accumulate((q.outer.end for q in self.quotes), max))
+        by_inner = sorted(quotes, key=lambda q: q.inner.start)
+        self._inner_starts = [q.inner.start for q in by_inner]
+        self._inner_reach = list(accumulate((q.inner.end for q in by_inner), max))
+
+    def overlapping(self, span: Span) -> list[Quote]:
+        """Quotes whose marks overlap ``span``, in text order."""
+        out = []
+        j = bisect_left(self._outer_starts, span.end) - 1
+        while j >= 0 and self._outer_reach[j] > span.start:
+            if self.quotes[j].outer.overlaps(span):
+                out.append(self.quotes[j])
+            j -= 1
+        out.reverse()
+        return out
+
+    def inside(self, span: Span) -> bool:
+        """Whether ``span`` lies within the quoted words of some quote."""
+        i = bisect_right(self._inner_starts, span.start)
+        return i > 0 and self._inner_reach[i - 1] >= span.end
+
+
+def _index(quotes: Sequence[Quote] | QuoteIndex) -> QuoteIndex:
+    return quotes if isinstance(quotes, QuoteIndex) else QuoteIndex(quotes)
+
+
 def in_quote(span: Span, quotes: Sequence[Quote]) -> Quote | None:
+    """The first quote whose quoted words contain ``span`` (a linear scan; ``QuoteIndex.inside`` for many)."""
     for quote in quotes:
         if quote.inner.start <= span.start and span.end <= quote.inner.end:
             return quote
     return None
 
 
-def quoted_share(span: Span, quotes: Sequence[Quote]) -> float:
+def quoted_share(span: Span, quotes: Sequence[Quote] | QuoteIndex) -> float:
     """Share of the span's characters that lie inside direct quotes."""
     if not len(span):
         return 0.0
-    covered = sum(
-        max(0, min(span.end, q.outer.end) - max(span.start, q.outer.start)) for q in quotes if q.outer.overlaps(span)
-    )
+    covered = sum(min(span.end, q.outer.end) - max(span.start, q.outer.start) for q in _index(quotes).overlapping(span))
     return min(1.0, covered / len(span))
 
 
@@ -222,27 +358,48 @@ def is_reported(text: str) -> bool:
     return _patterns()[2].search(text) is not None
 
 
-def _unquoted(text: str, span: Span, quotes: Sequence[Quote]) -> str:
+@lru_cache(maxsize=1)
+def _reported_cue_words() -> frozenset[str]:
+    """Lower-case words one of which every match of ``is_reported``'s pattern contains as a whole word."""
+    verbs = report_verbs()
+    return verbs.forms | verbs.finite | {"according", "opinion", "view", "words", *_PLURAL_VERBS}
+
+
+def first_reported_cue(text: str, start: int, end: int) -> int | None:
+    """End of the first word in ``text[start:end]`` that ``is_reported`` needs, or None if there is none.
+
+    ``is_reported(text[start:e])`` is False for every ``e`` below this offset that does not cut a word
+    (``text[e]`` is not a letter, e.g. a quotation mark): every match of its pattern contains one of
+    these words whole. A cheap test that spares the regex on long stretches with no verb of saying.
+    """
+    words = _reported_cue_words()
+    for m in _LETTERS.finditer(text, start, end):
+        if m.group().lower() in words:
+            return m.end()
+    return None
+
+
+def _unquoted(text: str, span: Span, quotes: Sequence[Quote] | QuoteIndex) -> str:
     """The span's text with direct quotes cut out (replaced by a space)."""
     parts, pos = [], span.start
-    for quote in quotes:
-        if quote.outer.overlaps(span):
-            parts.append(text[pos : max(pos, quote.outer.start)])
-            pos = max(pos, min(span.end, quote.outer.end))
+    for quote in _index(quotes).overlapping(span):
+        parts.append(text[pos : max(pos, quote.outer.start)])
+        pos = max(pos, min(span.end, quote.outer.end))
     parts.append(text[pos : span.end])
     return " ".join(parts)
 
 
 def assign_voices(text: str, sentences: Sequence[Sentence], quotes: Sequence[Quote]) -> list[Sentence]:
     """Sentences with ``voice`` set: quote if mostly quoted, reported if attributed, else author."""
+    index = QuoteIndex(quotes)
     out = []
     for sentence in sentences:
         voice = "author"
         if sentence.kind == "prose":
-            if quoted_share(sentence.span, quotes) >= 0.5:
+            if quoted_share(sentence.span, index) >= 0.5:
                 voice = "quote"
             else:
-                unquoted = _unquoted(text, sentence.span, quotes)
+                unquoted = _unquoted(text, sentence.span, index)
                 if is_reported(unquoted[main_clause_start(unquoted) :]):
                     voice = "reported"
         out.append(Sentence(sentence.span, sentence.kind, voice, sentence.paragraph, sentence.bias, sentence.top_terms))

@@ -5,10 +5,6 @@ import streamlit as st
 from annotator.ui import app
 from annotator.ui.session import load_engine
 
-engine = load_engine()
-settings = app.sidebar_settings(engine)
-app.sidebar_about(engine)
-
 st.title("Framing annotator")
 st.markdown(
     "Find **loaded words**, **scare quotes**, **anonymous sources** and **hedges** in a news article, with the "
@@ -26,6 +22,13 @@ with left:
     )
     st.button("Annotate", type="primary", on_click=app.on_annotate, icon=":material/edit_note:")
 with right:
+    st.text_input(
+        "…or paste a link",
+        key=app.LINK,
+        on_change=app.on_link,
+        placeholder="https://…",
+        help="The page is fetched (up to 5 MB, 20 s) and its article text, title, outlet and date are extracted.",
+    )
     st.file_uploader(
         "…or upload a file",
         type=app.UPLOAD_TYPES,
@@ -48,5 +51,9 @@ with right:
         )
     st.caption(app.LIMITS_TEXT)
 
+# The text box is drawn before waiting for the engine, which loads in the background while the user pastes.
+engine = load_engine()
+settings = app.sidebar_settings(engine)
+app.sidebar_about(engine)
 app.show_notice()
 app.render_results(engine, settings)

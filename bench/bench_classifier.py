@@ -52,7 +52,7 @@ def main() -> int:
     args = ap.parse_args()
 
     t = time.perf_counter()
-    import annotator.classify as C
+    import annotator.model.sentence as C
 
     t_import = time.perf_counter() - t
     t = time.perf_counter()
@@ -64,7 +64,7 @@ def main() -> int:
     t_load = time.perf_counter() - t
     path = Path(args.model) if args.model else C.default_model_path()
     print(f"model            {path} ({path.stat().st_size / 1e6:.2f} MB, id {model.info['model_id']})")
-    print(f"import           {t_import * 1000:.0f} ms (annotator.classify + scikit-learn)")
+    print(f"import           {t_import * 1000:.0f} ms (annotator.model.sentence + scikit-learn)")
     print(f"import skops     {t_skops * 1000:.0f} ms (once per process)")
     print(f"load             {t_load * 1000:.0f} ms (verify SHA-256 + read the model file + prepare)")
 

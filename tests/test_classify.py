@@ -1,4 +1,4 @@
-"""Tests of annotator.classify: loading (safe, verified) and scoring with faithful explanations."""
+"""Tests of annotator.model.sentence: loading (safe, verified) and scoring with faithful explanations."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from annotator.classify import DEFAULT_MODEL_PATH, BiasModel, ModelError, file_sha256
+from annotator.model.sentence import DEFAULT_MODEL_PATH, BiasModel, ModelError, file_sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -177,7 +177,7 @@ def test_classify_info_has_human_readable_name(model):
 
 
 def test_classify_model_dir_env_var_picks_the_model(model_copy, monkeypatch):
-    from annotator.classify import MODEL_DIR_ENV, default_model_path
+    from annotator.model.sentence import MODEL_DIR_ENV, default_model_path
 
     monkeypatch.setenv(MODEL_DIR_ENV, str(model_copy.parent))
     assert default_model_path() == model_copy
@@ -202,7 +202,7 @@ def test_classify_char_gram_index_matches_sklearn_analyzer(ngram_range):
 
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from annotator.classify import _GramIndex
+    from annotator.model.sentence import _GramIndex
 
     rng = np.random.default_rng(1)
     train = [" ".join(_random_tokens(rng, 12)) for _ in range(300)]
@@ -225,7 +225,7 @@ def test_classify_char_gram_index_matches_sklearn_analyzer(ngram_range):
 def test_classify_word_tfidf_fast_path_matches_vectorizer(ngram_range, norm):
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from annotator.classify import _WordTfidf
+    from annotator.model.sentence import _WordTfidf
 
     rng = np.random.default_rng(2)
     words = ["the", "The", "radical", "mob", "said", "so-called", "émigrés", "it's", "a", "x", "2020"]
@@ -240,14 +240,14 @@ def test_classify_word_tfidf_fast_path_matches_vectorizer(ngram_range, norm):
 
 
 def test_classify_common_words_grouped_in_explanations():
-    from annotator.classify import COMMON_WORDS, _shown_terms
+    from annotator.model.sentence import COMMON_WORDS, _shown_terms
 
     got = _shown_terms(["the", "on the", "the press", "must", "[quoted text]", "is", "not", "shameful"])
     assert got == [COMMON_WORDS, COMMON_WORDS, "the press", "must", "[quoted text]", COMMON_WORDS, "not", "shameful"]
 
 
 def test_classify_function_word_list_is_clean():
-    from annotator.classify import _FUNCTION_WORDS_PATH, FUNCTION_WORDS
+    from annotator.model.sentence import _FUNCTION_WORDS_PATH, FUNCTION_WORDS
 
     lines = [w for w in _FUNCTION_WORDS_PATH.read_text(encoding="utf-8").splitlines() if w and not w.startswith("#")]
     assert len(lines) == len(set(lines)) == len(FUNCTION_WORDS)
@@ -257,8 +257,25 @@ def test_classify_function_word_list_is_clean():
 
 
 def test_classify_top_terms_show_no_bare_function_words(model):
-    from annotator.classify import FUNCTION_WORDS
+    from annotator.model.sentence import FUNCTION_WORDS
 
     sents = [s for s, _ in FAITHFUL] + ["This is what it is, and that is that.", "The committee met on Tuesday."]
     for _, terms in model.score(sents, top_k=10_000):
         assert not any(t in FUNCTION_WORDS or set(t.split()) <= FUNCTION_WORDS for t, _ in terms)
+
+
+def test_classify_common_words_never_lead_an_explanation(model, ukraine_text):
+    """Grammatical words are one remainder term, always after the words a journalist can act on."""
+    from annotator.model.sentence import COMMON_WORDS
+    from annotator.segment import segment
+
+    sentences = [ukraine_text[s.span.start : s.span.end] for s in segment(ukraine_text)]
+    sentences += ["Ukraine is striving for the alliance, this is one of its strategic goals.", "It is what it is."]
+    seen_common = False
+    for _, terms in model.score(sentences, top_k=5):
+        names = [t for t, _ in terms]
+        if COMMON_WORDS in names:
+            seen_common = True
+            assert names.index(COMMON_WORDS) == len(names) - 1, names
+        assert len([n for n in names if n != COMMON_WORDS]) <= 5
+    assert seen_common, "the remainder term should still appear where grammatical words weigh in"

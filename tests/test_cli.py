@@ -20,7 +20,7 @@ def test_cli_annotate_json(tmp_path):
     result = run("annotate", str(SAMPLES / "separatist_referendum.txt"), "--no-classifier", "-o", str(out))
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     assert {"text", "sentences", "annotations", "meta"} <= set(data)
     first = data["annotations"][0]
     assert {"start", "end", "text", "detector", "category", "score", "explanation", "alternatives", "voice"} <= set(

@@ -15,7 +15,7 @@ def test_document_span_rejects_negative_or_reversed():
 def test_document_json_round_trip(engine):
     doc = engine.annotate('The so-called "experts" say the Kiev regime staged a provocation.')
     data = json.loads(json.dumps(doc.to_dict()))
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     again = Document.from_dict(data)
     assert again.text == doc.text
     assert again.sentences == doc.sentences

@@ -213,7 +213,7 @@ def test_export_docx_survives_control_characters(engine):
 
 def test_export_json_round_trips_and_has_the_schema_fields(doc):
     data = json.loads(write(doc, "json"))
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     assert isinstance(data["text"], str)
     for a in data["annotations"]:
         assert {"start", "end", "text", "detector", "category", "score", "explanation", "alternatives", "voice"} <= set(

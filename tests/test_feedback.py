@@ -5,6 +5,7 @@ import pytest
 
 from annotator import Annotator
 from annotator.feedback import Decision, FeedbackError, FeedbackStore, labelled_sentences, text_hash
+from tests.files import make_damaged_feedback_db
 
 
 def decision(i: int, verdict: str = "agree", **kw) -> Decision:
@@ -114,3 +115,12 @@ def test_feedback_schema_rejects_bad_decision(tmp_path):
         store.record(decision(1, "maybe"))
     with sqlite3.connect(store.path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == 0
+
+
+def test_feedback_damaged_pages_are_detected_at_open(tmp_path):
+    path = make_damaged_feedback_db(tmp_path / "fb.sqlite3")
+    with sqlite3.connect(path) as conn:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the header page still reads fine
+    with pytest.raises(FeedbackError, match="is corrupt: damaged pages") as info:
+        FeedbackStore(path)
+    assert str(path) in str(info.value) and "move it away" in str(info.value)

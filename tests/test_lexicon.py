@@ -42,7 +42,7 @@ def write(tmp_path, body, header=HEADER):
         ),
         (
             "junta,,emotional,high,Why, really.,x,extra,more\n",
-            "row 2: more fields than columns",
+            "row 2 (junta): more fields than columns",
             "unquoted commas shift the columns",
         ),
     ],
@@ -241,3 +241,61 @@ def test_lexicon_literal_context_round_trips(tmp_path):
 def test_lexicon_bundled_literal_uses(text, flagged, reason):
     lex = Lexicon.load()
     assert [text[m.start : m.end] for m in lex.match(text)] == flagged, reason
+
+
+# ---- one validator for the command line and the app's upload (issue 11) -----------------------------------
+
+GOOD_ROW = "junta,,emotional,high,Why.,x,\n"
+# name -> (file body after the header, phrase of the report, reason)
+BROKEN_FILES = {
+    "too many fields": (
+        GOOD_ROW + "regime,,emotional,high,Why, really.,x,extra,more\n",
+        "row 3 (regime): more fields than columns",
+        "the app once shifted the extra fields into other columns",
+    ),
+    "enabled maybe": (
+        GOOD_ROW + "regime,,emotional,high,Why.,x,,maybe\n",
+        "row 3 (regime): enabled 'maybe' is not one of true, false",
+        "the app once read any unknown value as enabled",
+    ),
+    "unclosed quote": (
+        GOOD_ROW + 'regime,,emotional,high,"Why.,x,\nthugs,,emotional,high,Why.,x,\nmob,,emotional,high,Why.,x,\n',
+        "row 3 (regime): explanation runs over several lines from line 3 to line 5 (an unclosed quote?)",
+        "the quote swallowed the rest of the file silently",
+    ),
+    "NUL in a term": (
+        GOOD_ROW + "reg\x00ime,,emotional,high,Why.,x,\n",
+        "row 3 (reg\x00ime): a NUL character in term",
+        "a NUL was accepted into a term",
+    ),
+}
+HEADER_WITH_ENABLED = "term,variants,category,severity,explanation,alternatives,note,enabled\n"
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_FILES))
+def test_lexicon_broken_rows_are_reported_by_the_cli_loader(tmp_path, case):
+    body, phrase, reason = BROKEN_FILES[case]
+    with pytest.raises(LexiconError) as info:
+        load_entries(write(tmp_path, body, header=HEADER_WITH_ENABLED))
+    assert phrase in str(info.value), reason
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_FILES))
+def test_lexicon_broken_rows_are_reported_by_the_upload_reader(case):
+    from annotator.lexicon.loader import read_upload
+
+    body, phrase, reason = BROKEN_FILES[case]
+    rows, unreadable = read_upload((HEADER_WITH_ENABLED + body).encode(), "upload.csv")
+    assert [r["term"] for r in rows] == ["junta"], "the good row is kept, the broken one is not in the table"
+    assert phrase in "\n".join(str(e) for e in unreadable), reason
+
+
+def test_lexicon_duplicated_header_is_reported(tmp_path):
+    header = "term,category,severity,explanation,term\n"
+    with pytest.raises(LexiconError, match=r"column\(s\) term appear more than once in the header \(row 1\)"):
+        load_entries(write(tmp_path, "junta,emotional,high,Why.,regime\n", header=header))
+
+
+def test_lexicon_neutralised_cells_are_read_back_as_written(tmp_path):
+    (entry,) = load_entries(write(tmp_path, "junta,,emotional,high,'-Why it matters.,'=x|y,\n"))
+    assert entry.explanation == "-Why it matters." and entry.alternatives == ("=x", "y")

@@ -31,8 +31,7 @@ def test_pipeline_meta_names_the_model(full):
 
 def test_pipeline_summary_by_voice(full):
     doc = full.annotate(
-        "The radical mob destroyed the shameful plan. “The plan is a disgrace,” she said. "
-        "The council met on Tuesday."
+        "The radical mob destroyed the shameful plan. “The plan is a disgrace,” she said. The council met on Tuesday."
     )
     summary = summarize(doc)
     assert summary.scored_sentences == 3

@@ -34,3 +34,13 @@ def test_render_and_export_import_no_streamlit_and_no_app(module: str):
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == [], f"{module} pulls in the app or Streamlit"
+
+
+@pytest.mark.parametrize(
+    "module", ["annotator.render.tables", "annotator.export.md_writer", "annotator.export.html_writer"]
+)
+def test_render_row_functions_import_no_pandas(module: str):
+    """The exports use the row functions; pandas (slow to import) is only for the app's tables."""
+    code = f"import importlib, sys; importlib.import_module({module!r}); print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

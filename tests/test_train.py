@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from annotator import train as T
-from annotator.classify import DEFAULT_MODEL_PATH, BiasModel
+from annotator.model.sentence import DEFAULT_MODEL_PATH, BiasModel
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT.parent / "shared" / "data"
@@ -230,7 +230,7 @@ def test_train_aux_stacked_lr_collapses_to_one_linear_model():
     from scipy.special import expit
     from sklearn.linear_model import LogisticRegression
 
-    from annotator.features import AuxStackedLogisticRegression
+    from annotator.model.features import AuxStackedLogisticRegression
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(400, 6))
@@ -250,7 +250,7 @@ def test_train_aux_stacked_lr_collapses_to_one_linear_model():
 def test_train_aux_stacked_lr_several_labels():
     from scipy.special import expit
 
-    from annotator.features import AuxStackedLogisticRegression
+    from annotator.model.features import AuxStackedLogisticRegression
 
     rng = np.random.default_rng(1)
     X = rng.normal(size=(500, 5))

@@ -70,10 +70,16 @@ def test_voice_annotation_inside_quote_is_quote(engine):
 @pytest.mark.parametrize(
     ("text", "expected", "reason"),
     [
-        ('A stray " mark.\n\nLater he said "yes" twice.', ["mark.", "yes"],
-         "a stray straight mark ends with its paragraph and does not pair with a quote paragraphs later"),
-        ('"First paragraph.\n\n"Second paragraph," she said.', ["First paragraph.\n\n\"Second paragraph,"],
-         "newswire convention: a continued paragraph reopens with a mark"),
+        (
+            'A stray " mark.\n\nLater he said "yes" twice.',
+            ["mark.", "yes"],
+            "a stray straight mark ends with its paragraph and does not pair with a quote paragraphs later",
+        ),
+        (
+            '"First paragraph.\n\n"Second paragraph," she said.',
+            ['First paragraph.\n\n"Second paragraph,'],
+            "newswire convention: a continued paragraph reopens with a mark",
+        ),
     ],
 )
 def test_voice_straight_quotes_across_paragraphs(text, expected, reason):

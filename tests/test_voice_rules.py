@@ -78,4 +78,4 @@ def test_voice_rules_scare_quotes(engine, text, expected, reason):
     ],
 )
 def test_voice_rules_mentioned_or_data(before, inner, expected):
-    assert mentioned_or_data(before, inner) is expected
+    assert mentioned_or_data(before, 0, len(before), inner) is expected

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from annotator.features import WORD_VECTORS_PATH, WordVectorMean, load_word_vectors
+from annotator.model.features import WORD_VECTORS_PATH, WordVectorMean, load_word_vectors
 
 WORDS = ["the", "mob", "crowd", "stormed", "entered", "so-called", "it's", "wonderful"]
 
@@ -95,7 +95,7 @@ def test_word_vector_mean_needs_vectors():
 
 
 def test_word_vectors_shipped_model_uses_them():
-    from annotator.classify import DEFAULT_MODEL_PATH, BiasModel
+    from annotator.model.sentence import DEFAULT_MODEL_PATH, BiasModel
 
     if not DEFAULT_MODEL_PATH.is_file():
         pytest.skip("models/bias_model.skops is not built")

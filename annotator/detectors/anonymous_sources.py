@@ -25,6 +25,7 @@ _TAIL_STARTS = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\s*([\w'’.-]+)")
+_SPACES = re.compile(r"\s*")
 _TAIL_GLUE = {"the", "a", "an", "of", "in", "at", "for", "and", "on", "to", "de", "du"}
 _TAIL_STOP = {
     "also",
@@ -148,6 +149,13 @@ def _extend_tail(text: str, end: int, limit: int) -> int:
     return best
 
 
+def _of_a_thing(text: str, end: int, limit: int) -> bool:
+    """Whether "of" and then no capital follows ``end`` ("a source of income", not "a source of Reuters")."""
+    pos = _SPACES.match(text, end, limit).end()
+    after = text[pos : min(pos + 4, limit)]
+    return after.startswith("of ") and not after[3:4].isupper()
+
+
 @register
 class AnonymousSourceDetector(Detector):
     id = "anonymous_source"
@@ -172,8 +180,7 @@ class AnonymousSourceDetector(Detector):
                     phrase = text[start:end].lower().split()
                     if len(phrase) >= 2 and phrase[-2] in _NOT_PEOPLE:
                         continue
-                    after = text[end:s_end].lstrip()
-                    if phrase[-1].startswith("source") and after.startswith("of ") and not after[3:4].isupper():
+                    if phrase[-1].startswith("source") and _of_a_thing(text, end, s_end):
                         continue  # "a source of income", not a person
                     end = _extend_tail(text, end, s_end)
                     previous = found.get((start, end))

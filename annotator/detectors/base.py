@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from annotator.document import Annotation, Sentence, Span
 from annotator.textnorm import Token
-from annotator.voice import Quote, in_quote
+from annotator.voice import Quote, QuoteIndex
 
 
 @dataclass
@@ -20,15 +20,23 @@ class Context:
     quotes: Sequence[Quote]
     tokens: Sequence[Token]
     _starts: list[int] = field(default_factory=list, repr=False)
+    cache: dict = field(default_factory=dict, repr=False)  # work detectors share (e.g. word scores)
 
     def __post_init__(self) -> None:
         self._starts = [s.span.start for s in self.sentences]
-        token_starts = [t.start for t in self.tokens]
+        self.quote_index = QuoteIndex(self.quotes)
+        self._token_starts = token_starts = [t.start for t in self.tokens]
         self.sentence_tokens: list[Sequence[Token]] = []
         for sentence in self.sentences:
             lo = bisect_left(token_starts, sentence.span.start)
             hi = bisect_left(token_starts, sentence.span.end)
             self.sentence_tokens.append([t for t in self.tokens[lo:hi] if t.end <= sentence.span.end])
+
+    def tokens_in(self, span: Span) -> Sequence[Token]:
+        """The word tokens that lie within ``span``."""
+        lo = bisect_left(self._token_starts, span.start)
+        hi = bisect_left(self._token_starts, span.end)
+        return [t for t in self.tokens[lo:hi] if t.end <= span.end]
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect_right(self._starts, pos) - 1
@@ -37,7 +45,7 @@ class Context:
         return None
 
     def voice_at(self, span: Span) -> str:
-        if in_quote(span, self.quotes) is not None:
+        if self.quote_index.inside(span):
             return "quote"
         sentence = self.sentence_at(span.start)
         if sentence is None or sentence.voice == "quote":

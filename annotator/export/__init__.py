@@ -1,13 +1,35 @@
-"""Writers: Document -> bytes, one module per format. ``write(doc, fmt)`` picks the writer."""
+"""Writers: Document -> bytes, one module per format. ``write(doc, fmt)`` picks the writer.
+
+Each writer module is imported when first used: the command line lists the formats without loading
+the writers (and, through them, the engine's text tools).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from annotator.document import Document
-from annotator.export.csv_writer import to_csv
-from annotator.export.json_writer import to_json
-from annotator.export.md_writer import to_markdown
+
+
+def to_csv(doc: Document) -> bytes:
+    """Annotations and sentences as CSV rows."""
+    from annotator.export.csv_writer import to_csv as writer
+
+    return writer(doc)
+
+
+def to_json(doc: Document) -> bytes:
+    """The JSON contract (schema_version 1.0) with rewrites and summary."""
+    from annotator.export.json_writer import to_json as writer
+
+    return writer(doc)
+
+
+def to_markdown(doc: Document) -> bytes:
+    """A Markdown report."""
+    from annotator.export.md_writer import to_markdown as writer
+
+    return writer(doc)
 
 
 def to_html(doc: Document) -> bytes:

@@ -188,11 +188,13 @@ def to_docx(doc: Document, *, title: str | None = None, generated: dt.datetime |
     normal = document.styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(11)
-    document.core_properties.title = _clean(f"Framing report: {title}")
+    document.core_properties.title = _clean(f"Framing report: {title}").strip()
     document.core_properties.author = COMMENT_AUTHOR
 
     document.add_heading("Framing report", level=0)
-    document.add_paragraph(_clean(title)).runs[0].bold = True
+    # The title may have nothing left once control characters are cleaned out (a first line of "\x13" or a lone
+    # bullet): the paragraph then gets a stand-in rather than no run at all.
+    document.add_paragraph().add_run(_clean(title).strip() or "Untitled article").bold = True
 
     document.add_heading("Summary", level=1)
     summary_rows = [

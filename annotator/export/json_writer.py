@@ -9,8 +9,14 @@ from annotator.rewrite import neutral_rewrites
 from annotator.summary import summarize
 
 
-def to_json(doc: Document) -> bytes:
+def document_dict(doc: Document) -> dict:
+    """The JSON contract of one document: ``Document.to_dict()`` plus its summary and neutral rewrites."""
     data = doc.to_dict()
     data["summary"] = summarize(doc).to_dict()
     data["rewrites"] = [r.to_dict() for r in neutral_rewrites(doc)]
+    return data
+
+
+def to_json(doc: Document) -> bytes:
+    data = document_dict(doc)
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from annotator.csvsafe import restore_cell, write_csv
 from annotator.textnorm import phrase_keys
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -81,6 +82,9 @@ def _split(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split("|") if part.strip())
 
 
+LINES_KEY = "__lines__"  # (first, last) file line of a row, kept when a row spans several lines
+
+
 def _read_rows(source: str | Path | bytes, name: str) -> list[dict[str, str]]:
     if isinstance(source, bytes):
         raw = source
@@ -88,6 +92,8 @@ def _read_rows(source: str | Path | bytes, name: str) -> list[dict[str, str]]:
         path = Path(source)
         if not path.is_file():
             raise LexiconError(f"{name}: lexicon file not found")
+        if path.stat().st_size > MAX_LEXICON_BYTES:
+            raise LexiconError(f"{name}: lexicon file is larger than {MAX_LEXICON_BYTES:,} bytes")
         raw = path.read_bytes()
     if len(raw) > MAX_LEXICON_BYTES:
         raise LexiconError(f"{name}: lexicon file is larger than {MAX_LEXICON_BYTES:,} bytes")
@@ -96,18 +102,54 @@ def _read_rows(source: str | Path | bytes, name: str) -> list[dict[str, str]]:
     except UnicodeDecodeError as exc:
         raise LexiconError(f"{name}: not UTF-8 text (invalid byte at offset {exc.start})") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise LexiconError(f"{name}: CSV error in the header: {exc}") from None
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise LexiconError(
             f"{name}: missing column(s) {', '.join(missing)}; expected header "
             f"{','.join(('term', 'variants', 'category', 'severity', 'explanation', 'alternatives', 'note'))}"
         )
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        raise LexiconError(f"{name}: column(s) {', '.join(twice)} appear more than once in the header (row 1)")
     reader.fieldnames = header
+    rows = []
+    last_line = reader.line_num
     try:
-        return list(reader)
+        for row in reader:
+            if reader.line_num - last_line > 1:
+                row[LINES_KEY] = (last_line + 1, reader.line_num)  # type: ignore[assignment]
+            last_line = reader.line_num
+            rows.append(row)
     except csv.Error as exc:
         raise LexiconError(f"{name}: CSV error near line {reader.line_num}: {exc}") from None
+    return rows
+
+
+def row_shape_problems(row: Mapping[str, object]) -> list[str]:
+    """What makes a row unreadable as a table row, whatever its content: extra fields, a value spanning lines
+    (usually an unclosed quote that swallowed the rows after it), a NUL character, an ``enabled`` value that
+    is neither true nor false. Part of ``validate_rows``; the app's upload uses it to keep such rows out of
+    the editable table (they cannot be shown there as they are)."""
+    if row.get(None) is not None:  # type: ignore[call-overload]  # csv.DictReader's restkey
+        return ["more fields than columns (quote values containing commas)"]  # the other columns are shifted
+    problems = []
+    lines = row.get(LINES_KEY)
+    for key, value in row.items():
+        if not key or key == LINES_KEY or not isinstance(value, str):
+            continue
+        if "\x00" in value:
+            problems.append(f"a NUL character in {key} (binary data?)")
+        if "\n" in value or "\r" in value:
+            where = f" from line {lines[0]} to line {lines[1]}" if isinstance(lines, tuple) else ""
+            problems.append(f"{key} runs over several lines{where} (an unclosed quote?)")
+    enabled = row.get("enabled")
+    if parse_enabled(enabled if isinstance(enabled, str | bool) or enabled is None else str(enabled)) is None:
+        problems.append(f"enabled {_cell(enabled)!r} is not one of true, false")
+    return problems
 
 
 def load_phrases(path: str | Path) -> list[str]:
@@ -162,6 +204,31 @@ def parse_enabled(value: str | bool | None) -> bool | None:
     return None
 
 
+def _shape_error(row: Mapping[str, object], index: int, name: str) -> RowError | None:
+    problems = row_shape_problems(row)
+    if not problems:
+        return None
+    return RowError(index, _cell(row.get("term")).split("\n")[0], tuple(problems), name)
+
+
+def read_upload(source: bytes, name: str) -> tuple[list[dict[str, str]], list[RowError]]:
+    """An uploaded word list for the app's editable table: ``(rows, unreadable)``.
+
+    The same checks as the command line (``validate_rows``), split in two: rows the table cannot show as
+    they are (``row_shape_problems``) are returned as errors with their row number and left out; the other
+    rows go to the table, where content problems (unknown category ...) are listed and can be fixed.
+    File-level problems (missing columns, a duplicated header, not UTF-8) raise LexiconError as for files.
+    """
+    rows, unreadable = [], []
+    for index, row in enumerate(_read_rows(source, name), start=2):
+        error = _shape_error(row, index, name)
+        if error:
+            unreadable.append(error)
+        else:
+            rows.append(row)
+    return rows, unreadable
+
+
 def validate_rows(
     rows: Iterable[Mapping[str, object]],
     categories: dict[str, Category] | None = None,
@@ -181,19 +248,17 @@ def validate_rows(
     seen: dict[tuple[str, ...], int] = {}
     source_name = name or "lexicon"
     for index, row in enumerate(rows, start=first_row):
-        if None in row:
-            errors.append(RowError(index, None, ("more fields than columns (quote values containing commas)",), name))
+        shape_error = _shape_error(row, index, name)
+        if shape_error:
+            errors.append(shape_error)
             continue
-        values = {str(k): _cell(v) for k, v in row.items() if k}
+        values = {str(k): restore_cell(_cell(v)) for k, v in row.items() if k and k != LINES_KEY}
         if not any(v for k, v in values.items() if k not in ("enabled", "source")):
             continue
         term = values.get("term", "")
         row_errors: list[str] = []
-        enabled = parse_enabled(values.get("enabled"))
-        if enabled is False:
+        if parse_enabled(values.get("enabled")) is False:
             continue
-        if enabled is None:
-            row_errors.append(f"enabled {values['enabled']!r} is not one of true, false")
         row_errors += [f"empty {c}" for c in REQUIRED_COLUMNS if not values.get(c)]
         category = values.get("category", "")
         if category and category not in categories:
@@ -289,9 +354,4 @@ def write_rows(rows: Iterable[Mapping[str, object]]) -> bytes:
     columns = list(FILE_COLUMNS)
     if any("enabled" in row for row in rows):
         columns = ["enabled", *columns]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({c: _cell(row.get(c)) for c in columns})
-    return buffer.getvalue().encode("utf-8")
+    return write_csv(({c: _cell(row.get(c)) for c in columns} for row in rows), columns)

@@ -23,7 +23,7 @@ from annotator.lexicon.loader import (
     load_entries,
     load_phrases,
 )
-from annotator.textnorm import Token, phrase_keys, tokenize
+from annotator.textnorm import Token, lemma_forms, phrase_keys, phrase_words, tokenize
 
 
 @dataclass(frozen=True)
@@ -52,12 +52,21 @@ class Lexicon:
         # None marks a neutral phrase ("riot police"): it wins as the longest match and is not reported.
         self._index: dict[bool, dict[str, list[tuple[tuple[str, ...], LexiconEntry | None]]]] = {True: {}, False: {}}
         by_keys: dict[tuple[bool, tuple[str, ...]], LexiconEntry | None] = {}
+        # stemmed keys -> the folded words of every form with those keys: a stemmed match must be an
+        # inflection of one of them ("outraged" shares the stem of "outrageous" but is another word)
+        self._forms: dict[tuple[str, ...], list[tuple[frozenset[str], ...]]] = {}
         for entry in entries:
             exact = not stem or entry.match == "exact"
             for form in entry.forms():
-                by_keys[(not exact, phrase_keys(form, not exact))] = entry  # a later file overrides an earlier one
+                keys = phrase_keys(form, not exact)
+                by_keys[(not exact, keys)] = entry  # a later file overrides an earlier one
+                if not exact:
+                    self._forms.setdefault(keys, []).append(tuple(lemma_forms(w) for w in phrase_words(form)))
         for phrase in neutral_phrases:
-            by_keys.setdefault((stem, phrase_keys(phrase, stem)), None)
+            keys = phrase_keys(phrase, stem)
+            by_keys.setdefault((stem, keys), None)
+            if stem:
+                self._forms.setdefault(keys, []).append(tuple(lemma_forms(w) for w in phrase_words(phrase)))
         for (stemmed, keys), entry in by_keys.items():
             if keys:
                 self._index[stemmed].setdefault(keys[0], []).append((keys, entry))
@@ -100,31 +109,41 @@ class Lexicon:
         matches: list[LexiconMatch] = []
         n = len(tokens)
         stemmed_index, exact_index = self._index[True], self._index[False]
+        # Most words start no term: find the few that do in one pass, then try the phrases only there.
+        starts = [i for i, t in enumerate(tokens) if t.key in stemmed_index or t.folded in exact_index]
+        if not starts:
+            return matches
         stems = [t.key for t in tokens]
         exact = [t.folded for t in tokens]
-        i = 0
-        while i < n:
+        after = 0  # the first token not inside a match already made
+        for i in starts:
+            if i < after:
+                continue
             stemmed = stemmed_index.get(stems[i])
             exacts = exact_index.get(exact[i])
-            if stemmed is None and exacts is None:
-                i += 1
-                continue
             best_size, best_entry = 0, None
             for candidates, keys_of in ((stemmed, stems), (exacts, exact)):
                 for keys, entry in candidates or ():
                     size = len(keys)
                     if size <= best_size:
                         break
-                    if i + size <= n and all(keys_of[i + k] == keys[k] for k in range(1, size)):
+                    if (size == 1 or (i + size <= n and keys_of[i + 1 : i + size] == list(keys[1:]))) and (
+                        keys_of is exact or self._inflected(keys, exact[i : i + size])
+                    ):
                         best_size, best_entry = size, entry
                         break
             if best_size:
                 if best_entry is not None and not self._literal_use(best_entry, stems, i, i + best_size):
                     matches.append(LexiconMatch(tokens[i].start, tokens[i + best_size - 1].end, best_entry))
-                i += best_size
-            else:
-                i += 1
+                after = i + best_size
         return matches
+
+    def _inflected(self, keys: tuple[str, ...], words: Sequence[str]) -> bool:
+        """True when each matched word is an inflection of the corresponding word of a form with ``keys``."""
+        for form in self._forms.get(keys, ()):
+            if all(not lemma_forms(w).isdisjoint(lemmas) for w, lemmas in zip(words, form, strict=True)):
+                return True
+        return False
 
     def _literal_use(self, entry: LexiconEntry, stems: list[str], start: int, end: int) -> bool:
         """True when one of the entry's literal-context words stands within LITERAL_WINDOW words."""

@@ -5,14 +5,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from annotator.compare import Comparison
 from annotator.document import Document
 from annotator.render.palette import KIND_LABELS, VOICE_LABELS, category_label, detector_label
 from annotator.summary import Summary, summarize, term_key
+
+if TYPE_CHECKING:  # pandas is imported by the table functions only: the row functions serve the exports
+    import pandas as pd
 
 SENTENCE_COLUMNS = ("#", "Sentence", "Bias", "Top words", "Voice", "Kind", "Flags")
 FLAG_COLUMNS = ("#", "Text", "Category", "Score", "Why", "Neutral wording", "Voice", "Detector", "Sentence", "Start")
@@ -124,12 +125,16 @@ def grouped_annotation_rows(doc: Document) -> list[dict[str, Any]]:
 
 
 def sentence_table(doc: Document) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame(sentence_rows(doc), columns=list(SENTENCE_COLUMNS))
     frame["Bias"] = pd.to_numeric(frame["Bias"], errors="coerce").astype("Float64")
     return frame
 
 
 def annotation_table(doc: Document) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame(annotation_rows(doc), columns=list(FLAG_COLUMNS))
     frame["Sentence"] = frame["Sentence"].astype("Int64")
     return frame
@@ -234,6 +239,8 @@ def side_labels(cmp: Comparison) -> tuple[str, str]:
 
 
 def profile_table(cmp: Comparison) -> pd.DataFrame:
+    import pandas as pd
+
     label_a, label_b = side_labels(cmp)
     return pd.DataFrame(profile_rows(cmp)).rename(columns={"A": label_a, "B": label_b})
 

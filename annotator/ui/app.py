@@ -21,6 +21,7 @@ from annotator import Document, InputError
 from annotator.charts import all_figures
 from annotator.export import WRITERS, write
 from annotator.export.naming import article_title, report_filename
+from annotator.fetch import fetch_article
 from annotator.filters import ViewSettings, apply_view
 from annotator.ingest import MAX_BYTES, MAX_WORDS, IngestError, extract_text
 from annotator.pipeline import MAX_TEXT_CHARS
@@ -32,6 +33,7 @@ from annotator.rewrite import neutral_rewrites
 from annotator.ui import feedback_page
 from annotator.ui.engine import Engine
 from annotator.ui.feedback_table import row_height_for
+from annotator.ui.plain import plain
 from annotator.ui.session import (
     Active,
     active_annotator,
@@ -48,7 +50,8 @@ UPLOAD_TYPES = ["txt", "md", "html", "htm", "docx", "pdf"]
 MAX_UPLOAD_MB = 5
 LIMITS_TEXT = (
     f"Up to {MAX_WORDS:,} words ({MAX_TEXT_CHARS:,} characters). Files: .txt, .md, .html, .docx or .pdf "
-    f"with a text layer, up to {MAX_UPLOAD_MB} MB. Everything runs on this computer; nothing is sent anywhere."
+    f"with a text layer, up to {MAX_UPLOAD_MB} MB. Everything runs on this computer; nothing you paste or upload is "
+    "sent anywhere (a link is fetched once, by this computer)."
 )
 
 # Session-state keys.
@@ -61,6 +64,7 @@ SAMPLE = "sample"
 SCROLL = "_scroll_to_results"  # set by Annotate / a loaded file or sample: bring the results into view once
 HIDDEN_CATEGORIES = "hidden_categories"  # the one-click category pills above the results
 SHOW_IGNORED = "show_ignored_for"  # reviewer name whose ignore list is shown anyway (one click)
+LINK = "article_link"  # the "paste a link" box
 
 EXPORTS: tuple[tuple[str, str, str, str], ...] = (
     # format, button label, extension, mime type
@@ -129,17 +133,35 @@ def on_upload() -> None:
     if uploaded.size > MAX_BYTES:
         st.session_state[NOTICE] = (
             "error",
-            f"{uploaded.name} is {uploaded.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.",
+            f"{plain(uploaded.name)} is {uploaded.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB.",
         )
         return
     try:
         text = extract_text(uploaded.getvalue(), uploaded.name)
     except IngestError as exc:
-        st.session_state[NOTICE] = ("error", f"Could not use that file. {exc}")
+        st.session_state[NOTICE] = ("error", f"Could not use that file. {plain(exc)}")
         return
     _load_text(text, uploaded.name)
     words = len(text.split())
-    st.session_state[NOTICE] = ("success", f"Loaded {uploaded.name} ({words:,} words).")
+    st.session_state[NOTICE] = ("success", f"Loaded {plain(uploaded.name)} ({words:,} words).")
+
+
+def on_link() -> None:
+    """Fetch the pasted link (``annotator.fetch``: time, size and address limits) and load its article."""
+    link = (st.session_state.get(LINK) or "").strip()
+    if not link:
+        return
+    try:
+        article = fetch_article(link)
+    except IngestError as exc:
+        st.session_state[NOTICE] = ("error", f"Could not use that link. {plain(exc)}")
+        return
+    _load_text(article.text, article.name)
+    source = ", ".join(x for x in (article.outlet, article.date) if x)
+    st.session_state[NOTICE] = (
+        "success",
+        f"Loaded {plain(article.name)}{f' ({plain(source)})' if source else ''}: {len(article.text.split()):,} words.",
+    )
 
 
 def on_sample() -> None:
@@ -254,7 +276,7 @@ def run_annotation(active: Active, text: str) -> Document | None:
         st.session_state["_last_run_ms"] = (time.perf_counter() - t0) * 1000
         return doc
     except InputError as exc:
-        st.error(f"Cannot annotate this text: {exc}.")
+        st.error(f"Cannot annotate this text: {plain(exc)}.")
     return None
 
 
@@ -535,14 +557,14 @@ def ignore_list_notice(doc: Document | list[Document], settings: ViewSettings) -
         left, right = st.columns([5, 1], vertical_alignment="center")
         left.info(
             f"Showing {len(hidden)} flag(s) of {len(terms)} term(s) that {whose} ignore list hides: "
-            + ", ".join(terms),
+            + plain(", ".join(terms)),
             icon=":material/visibility:",
         )
         right.button("Hide them", key="hide_ignored", on_click=on_show_ignored, args=(None,), width="stretch")
         return settings
     left, right = st.columns([5, 1], vertical_alignment="center")
     left.info(
-        f"{len(terms)} term(s) hidden by {whose} ignore list ({len(hidden)} flag(s)): " + ", ".join(terms),
+        f"{len(terms)} term(s) hidden by {whose} ignore list ({len(hidden)} flag(s)): " + plain(", ".join(terms)),
         icon=":material/visibility_off:",
     )
     right.button("Show them", key="show_ignored", on_click=on_show_ignored, args=(reviewer,), width="stretch")

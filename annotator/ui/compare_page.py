@@ -22,6 +22,7 @@ from annotator.render.palette import category_styles
 from annotator.render.tables import pair_rows, profile_table, side_labels, term_rows
 from annotator.ui.app import UPLOAD_TYPES, check_pasted, ignore_list_notice, sample_files
 from annotator.ui.engine import Engine
+from annotator.ui.plain import plain
 from annotator.ui.session import active_annotator, annotate_cached
 
 SIDES = ("a", "b")
@@ -55,15 +56,15 @@ def on_upload(side: str) -> None:
         return
     if uploaded.size > MAX_BYTES:
         size = f"{uploaded.size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB"
-        _notice(side, "error", f"{uploaded.name} is {size}.")
+        _notice(side, "error", f"{plain(uploaded.name)} is {size}.")
         return
     try:
         text = extract_text(uploaded.getvalue(), uploaded.name)
     except IngestError as exc:
-        _notice(side, "error", f"Could not use that file. {exc}")
+        _notice(side, "error", f"Could not use that file. {plain(exc)}")
         return
     _load(side, text, uploaded.name.rsplit(".", 1)[0])
-    _notice(side, "success", f"Loaded {uploaded.name} ({len(text.split()):,} words).")
+    _notice(side, "success", f"Loaded {plain(uploaded.name)} ({len(text.split()):,} words).")
 
 
 def on_sample(side: str) -> None:
@@ -164,7 +165,7 @@ def render_inputs() -> None:
 
 def _term_table(cmp: Comparison, where: str, title: str) -> None:
     rows = term_rows(cmp, where)
-    st.markdown(f"**{title}** ({len(rows)})")
+    st.markdown(f"**{plain(title)}** ({len(rows)})")
     if not rows:
         st.caption("None.")
         return
@@ -263,7 +264,7 @@ def render_results(engine: Engine, settings: ViewSettings) -> None:
     try:
         docs = [annotate_cached(text, active.key, active.annotator) for text in (text_a, text_b)]
     except InputError as exc:
-        st.error(f"Cannot compare these texts: {exc}.")
+        st.error(f"Cannot compare these texts: {plain(exc)}.")
         return
     current = [st.session_state.get(text_key(side)) for side in SIDES]
     if current != [text_a, text_b]:

@@ -32,11 +32,12 @@ class Engine:
 def load_model() -> tuple[Any, str]:
     """(model, "") or (None, reason): the classifier if it loads and can score two probe sentences."""
     try:
-        from annotator.classify import BiasModel, ModelError
+        from annotator.model.sentence import ModelError
+        from annotator.model.stack import load_sentence_model
     except ImportError as exc:
         return None, f"the classifier code is not available ({exc})"
     try:
-        model = BiasModel.load()
+        model = load_sentence_model()
     except ModelError as exc:
         return None, str(exc)
     try:

@@ -18,6 +18,7 @@ import streamlit as st
 from annotator.document import Document
 from annotator.feedback import ENV_VAR, Decision, FeedbackError, text_hash
 from annotator.ui import feedback_table as ft
+from annotator.ui.plain import plain
 from annotator.ui.session import (
     feedback_path,
     feedback_store,
@@ -82,7 +83,8 @@ def _mark(view: Document, table: ft.FeedbackTable, kind: str, call: str | None) 
         return
     st.session_state[note_key] = ""
     done = "Cleared the call on" if call is None else f"Saved “{call}” on"
-    st.session_state[notice] = ("success", f"{done} {len(rows)} row(s) for {reviewer or 'the unnamed reviewer'}.")
+    who = plain(reviewer) if reviewer else "the unnamed reviewer"
+    st.session_state[notice] = ("success", f"{done} {len(rows)} row(s) for {who}.")
 
 
 def _call_table(
@@ -168,7 +170,7 @@ def on_ignore_rejected() -> None:
     if new:
         st.session_state[NOTICE] = (
             "success",
-            f"Now ignoring: {', '.join(new)}. Highlights are updated for {reviewer_label()} view only.",
+            f"Now ignoring: {plain(', '.join(new))}. Highlights are updated for {reviewer_label()} view only.",
         )
     else:
         st.session_state[NOTICE] = ("info", "No new terms to ignore: disagree with a loaded-term flag first.")
@@ -238,7 +240,7 @@ def ignore_controls() -> None:
     )
     ignored = sorted(ignored_terms())
     if ignored:
-        shown = ", ".join(ignored[:8]) + (" …" if len(ignored) > 8 else "")
+        shown = plain(", ".join(ignored[:8])) + (" …" if len(ignored) > 8 else "")
         right.caption(
             f"{reviewer_label().capitalize()} ignore list: {len(ignored)} term(s): {shown}. "
             "Manage it on **Reviewer feedback**."

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from annotator.lexicon import LexiconError, read_rows
-from annotator.lexicon.loader import MAX_LEXICON_BYTES, SEVERITIES, load_categories
+from annotator.lexicon import LexiconError
+from annotator.lexicon.loader import MAX_LEXICON_BYTES, SEVERITIES, load_categories, read_upload
 from annotator.render.article import ARTICLE_CSS, article_html
 from annotator.ui.engine import Engine
 from annotator.ui.lexicon_table import (
@@ -25,6 +25,7 @@ from annotator.ui.lexicon_table import (
     table_digest,
     validate_table,
 )
+from annotator.ui.plain import plain
 from annotator.ui.session import LEXICON_DIGEST, LEXICON_TABLE, active_annotator, set_lexicon_table
 
 UPLOAD = "lexicon_upload"
@@ -62,15 +63,20 @@ def on_upload() -> None:
     if uploaded is None:
         return
     if uploaded.size > MAX_LEXICON_BYTES:
-        st.session_state[NOTICE] = ("error", f"{uploaded.name} is larger than {MAX_LEXICON_BYTES:,} bytes.")
+        st.session_state[NOTICE] = ("error", f"{plain(uploaded.name)} is larger than {MAX_LEXICON_BYTES:,} bytes.")
         return
     try:
-        rows = read_rows(uploaded.getvalue(), uploaded.name)
+        rows, unreadable = read_upload(uploaded.getvalue(), uploaded.name)
     except LexiconError as exc:
-        st.session_state[NOTICE] = ("error", f"Could not use that file. {exc}")
+        st.session_state[NOTICE] = ("error", f"Could not use that file. {plain(exc)}")
         return
+    skipped = ""
+    if unreadable:
+        listed = "; ".join(str(e) for e in unreadable[:5]) + (" …" if len(unreadable) > 5 else "")
+        skipped = f" Skipped {len(unreadable)} row(s) that cannot be read: {plain(listed)}"
     if not rows:
-        st.session_state[NOTICE] = ("warning", f"{uploaded.name} has a header but no rows.")
+        level = "error" if unreadable else "warning"
+        st.session_state[NOTICE] = (level, f"{plain(uploaded.name)} has no usable rows.{skipped}")
         return
     table = rows_to_table(rows, uploaded.name)
     replace = st.session_state.get(UPLOAD_MODE) == MODES[1]
@@ -79,7 +85,8 @@ def on_upload() -> None:
     _, errors = validate_table(table)
     bad = f" {len(errors)} of them have problems (listed under the table) and are skipped." if errors else ""
     verb = "Replaced the list with" if replace else "Added"
-    st.session_state[NOTICE] = ("success", f"{verb} {len(rows)} row(s) from {uploaded.name}.{bad}")
+    level = "warning" if unreadable else "success"
+    st.session_state[NOTICE] = (level, f"{verb} {len(rows)} row(s) from {plain(uploaded.name)}.{bad}{skipped}")
 
 
 def on_reset() -> None:

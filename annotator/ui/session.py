@@ -9,6 +9,7 @@ annotating and says why feedback is off.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -16,9 +17,10 @@ import streamlit as st
 
 from annotator import Annotator, Document
 from annotator.feedback import MAX_REVIEWER_CHARS, FeedbackError, FeedbackStore, default_path, reviewer_key
-from annotator.lexicon import RowError
+from annotator.lexicon import LexiconError, RowError
 from annotator.ui.engine import Engine, build_engine
 from annotator.ui.lexicon_table import build_lexicon, table_digest
+from annotator.ui.plain import plain
 
 LEXICON_TABLE = "lexicon_table"  # the session's word list as a table (absent: the bundled list, unchanged)
 LEXICON_DIGEST = "_lexicon_digest"  # its fingerprint, computed once per change
@@ -48,10 +50,36 @@ def keep_widget_state() -> None:
             st.session_state[key] = st.session_state[key]
 
 
-@st.cache_resource(show_spinner="Loading the word lists and the classifier…")
+@st.cache_resource(show_spinner=False)
+def _engine_future() -> Future[Engine]:
+    """The engine being built in a background thread, started once per server process."""
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="engine-loader")
+    future = executor.submit(build_engine)
+    executor.shutdown(wait=False)
+    return future
+
+
+def start_engine() -> None:
+    """Start loading the engine (nltk, scikit-learn, the word lists, the classifier: seconds) without waiting,
+    so a page can show its text box at once and the engine loads while the user pastes."""
+    _engine_future()
+
+
 def load_engine() -> Engine:
-    """Lexicon, detectors and (if available) the bias classifier, once per server process."""
-    return build_engine()
+    """Lexicon, detectors and (if available) the bias classifier, once per server process; waits for the
+    background load, with a spinner. A word list that cannot be loaded stops the app with the reason."""
+    future = _engine_future()
+    try:
+        if future.done():
+            return future.result()
+        with st.spinner("Loading the word lists and the classifier…"):
+            return future.result()
+    except Exception as exc:
+        _engine_future.clear()  # a failure is not kept: the next run tries again, as st.cache_resource does
+        if isinstance(exc, LexiconError):  # a broken word list must be fixed by whoever installed the app
+            st.error(f"The word list could not be loaded, so the app cannot start:\n\n{exc}")
+            st.stop()
+        raise
 
 
 @dataclass(frozen=True)
@@ -88,7 +116,7 @@ def set_lexicon_table(table: pd.DataFrame | None) -> None:
 
 def active_annotator(engine: Engine) -> Active:
     """The bundled annotator, or one with this session's word list. A reviewer's ignore list is not applied
-    here but as a view filter (``reviewer_ignore_list``), so it is visible and affects nobody else."""
+    here but as a view filter (``app.ignore_list_notice``), so it is visible and affects nobody else."""
     table = st.session_state.get(LEXICON_TABLE)
     if table is None:
         return Active(engine.annotator, engine.key)
@@ -133,9 +161,9 @@ def reviewer_name() -> str:
 
 
 def reviewer_label(name: str | None = None) -> str:
-    """How the app names a reviewer: "Ana's" list, or "the unnamed reviewer's" list."""
+    """How the app names a reviewer: "Ana's" list, or "the unnamed reviewer's" list (Markdown-safe)."""
     name = reviewer_name() if name is None else name
-    return f"{name}’s" if name else "the unnamed reviewer’s"
+    return f"{plain(name)}’s" if name else "the unnamed reviewer’s"  # plain: shown in Markdown
 
 
 def reviewer_input(container=None) -> str:

@@ -1,0 +1,951 @@
+"""Load the trained sentence bias model and score sentences, explaining each score by its words.
+
+The model is a scikit-learn Pipeline (word + character n-gram TF-IDF and scaled lexicon features into a
+logistic regression), stored with skops (no pickle). Loading checks the file's SHA-256 against the one
+recorded in metrics.json beside it and only accepts the types listed in ``TRUSTED_TYPES``.
+
+Scoring runs the pipeline's steps by hand so that every column's contribution (coefficient x feature
+value) can be attributed to a word of the sentence: word n-grams are their own terms, character n-grams
+are attributed to the whitespace token they come from, lexicon/valence/marked-word counts are split over
+the words that matched, and the mean of static word vectors collapses to one weight per vocabulary word
+(``vectors @ coef``) times the word's share of the mean. Contributions plus the intercept add up exactly
+to the logit that gives the probability (which equals ``pipeline.predict_proba``).
+
+The scoring path is vectorised over the batch: each distinct token is analysed once per call, character
+n-grams are packed into integer keys and looked up in a hash table with numpy, and the top terms are
+picked with sparse/array operations rather than per-sentence Python loops.
+
+``BiasModel.load()`` without a path loads ``$ANNOTATOR_MODEL_DIR/bias_model.skops`` when that variable is
+set (a newsroom's own model, e.g. from ``annotator train --feedback DB --out DIR``), else the bundled one.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import re
+from collections.abc import Sequence
+from contextlib import contextmanager
+from itertools import chain, pairwise
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from annotator.model.features import WORD_PATTERN, normalise, snowball_stem
+
+MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+MODEL_FILE = "bias_model.skops"
+DEFAULT_MODEL_PATH = MODELS_DIR / MODEL_FILE
+METRICS_NAME = "metrics.json"
+MODEL_DIR_ENV = "ANNOTATOR_MODEL_DIR"
+DEFAULT_NAME = "BABE linear bias classifier"
+
+
+def default_model_path() -> Path:
+    """``$ANNOTATOR_MODEL_DIR/bias_model.skops`` when that variable is set (a newsroom's own model folder,
+    e.g. from ``annotator train --feedback DB --out DIR``), else the bundled ``models/bias_model.skops``."""
+    folder = os.environ.get(MODEL_DIR_ENV, "").strip()
+    return Path(folder).expanduser() / MODEL_FILE if folder else DEFAULT_MODEL_PATH
+
+
+# Every type the model file may contain (features under their old module path too: files trained before
+# the move to annotator.model still load). Anything else in a file makes loading fail (never trusted=True).
+TRUSTED_TYPES = [
+    "annotator.features.AuxStackedLogisticRegression",
+    "annotator.features.LexiconCounts",
+    "annotator.features.MarkedWordRates",
+    "annotator.features.QuoteFeatures",
+    "annotator.features.ValenceFeatures",
+    "annotator.features.WordVectorMean",
+    "builtins.dict",
+    "builtins.list",
+    "builtins.tuple",
+    "builtins.float",
+    "builtins.int",
+    "builtins.str",
+    "builtins.type",
+    "numpy.dtype",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.ndarray",
+    "scipy.sparse._csr.csr_matrix",
+    "annotator.features.CompactCountVectorizer",
+    "annotator.features.CompactTfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._data.StandardScaler",
+    "annotator.model.features.AuxStackedLogisticRegression",
+    "annotator.model.features.LexiconCounts",
+    "annotator.model.features.MarkedWordRates",
+    "annotator.model.features.QuoteFeatures",
+    "annotator.model.features.ValenceFeatures",
+    "annotator.model.features.WordVectorMean",
+    "annotator.model.features.CompactCountVectorizer",
+    "annotator.model.features.CompactTfidfVectorizer",
+]
+
+_REBUILD = "rebuild it with `annotator train` (or `python -m annotator.train train`)"
+_WS = re.compile(r"\s\s+")
+_WORD_RE = re.compile(WORD_PATTERN)
+REPEATED_NGRAMS = "[repeated character n-grams]"
+_EDGE_PUNCT = re.compile(r"^[^\w]+|[^\w]+$")
+COMMON_WORDS = "[common words]"
+_FUNCTION_WORDS_PATH = Path(__file__).resolve().parents[1] / "data" / "function_words.txt"
+QUOTE_LABELS = {
+    "has_quote": "[quotation marks]",
+    "quoted_share": "[quoted text]",
+    "scare_quotes": "[short quoted phrase]",
+}
+
+
+class ModelError(Exception):
+    """The model file is missing, unreadable, not the one recorded, or holds unexpected types."""
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _load_function_words(path: Path = _FUNCTION_WORDS_PATH) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.lstrip().startswith("#"))
+
+
+FUNCTION_WORDS = _load_function_words()
+
+
+def _shown_terms(terms: list[str]) -> list[str]:
+    """How explanation terms are shown: a word or n-gram made only of grammatical words ("the", "is",
+    "on the") is grouped under ``[common words]``; anything else is shown as it is."""
+    fw = FUNCTION_WORDS
+    return [
+        COMMON_WORDS if t in fw or (" " in t and all(w in fw for w in t.split(" "))) else t for t in terms
+    ]
+
+
+def _shown_names(names) -> np.ndarray:
+    """A model's fixed table of term names as shown in explanations (see :func:`_shown_terms`)."""
+    return np.asarray(_shown_terms([str(t) for t in names]), dtype=object)
+
+
+def _display(token: str) -> str:
+    """How a whitespace token is shown as an explanation term: lower case, edge punctuation stripped."""
+    return _EDGE_PUNCT.sub("", token.translate(_APOS)).lower()
+
+
+_APOS = str.maketrans({"\u2019": "'", "\u2018": "'"})
+
+
+class _WordTfidf:
+    """scikit-learn's word n-gram TfidfVectorizer.transform for the plain configuration, as COO triples.
+
+    Same tokens, n-grams, sublinear tf, idf and l2 norm as the vectorizer (the tests compare it with
+    ``pipeline.predict_proba`` on the whole corpus); skips building an intermediate sparse matrix.
+    """
+
+    @staticmethod
+    def supports(tr) -> bool:
+        lo, hi = tr.ngram_range
+        return (
+            tr.analyzer == "word"
+            and tr.input == "content"
+            and tr.tokenizer is None
+            and tr.preprocessor is None
+            and tr.stop_words is None
+            and tr.strip_accents is None
+            and not tr.binary
+            and tr.use_idf
+            and tr.norm in ("l1", "l2")
+            and 1 <= lo <= hi <= 3
+        )
+
+    @staticmethod
+    def transform(
+        tr, texts: list[str], tokens: list[list[str]] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``tokens``: the texts already split by the vectorizer's own token pattern and case (reused)."""
+        lo, hi = tr.ngram_range
+        get = tr.vocabulary_.get
+        find = re.compile(tr.token_pattern).findall
+        lower = tr.lowercase
+        n = len(texts)
+        cols: list[int] = []
+        per_row: list[int] = []
+        for i, text in enumerate(texts):
+            toks = tokens[i] if tokens is not None else find(text.lower() if lower else text)
+            grams = list(toks) if lo == 1 else []
+            if hi >= 2 and lo <= 2:
+                grams += [a + " " + b for a, b in pairwise(toks)]
+            if hi >= 3:
+                grams += [" ".join(t) for t in zip(toks, toks[1:], toks[2:], strict=False)]
+            ids = [j for j in map(get, grams) if j is not None]
+            cols += ids
+            per_row.append(len(ids))
+        rows = np.repeat(np.arange(n, dtype=np.int64), per_row)
+        key, tf = np.unique(rows * len(tr.idf_) + np.asarray(cols, dtype=np.int64), return_counts=True)
+        rows, cols_arr = key // len(tr.idf_), key % len(tr.idf_)
+        tf = tf.astype(np.float64)
+        if tr.sublinear_tf:
+            tf = np.log(tf) + 1.0
+        val = tf * tr.idf_[cols_arr]
+        if tr.norm == "l1":  # values are positive
+            norms = np.bincount(rows, weights=val, minlength=n)
+        else:
+            norms = np.sqrt(np.bincount(rows, weights=val * val, minlength=n))
+        norms[norms == 0] = 1.0
+        return rows, cols_arr, val / norms[rows]
+
+
+class _GramIndex:
+    """Exact vectorised lookup of a char_wb vectorizer's n-grams for a batch of whitespace tokens.
+
+    Every character of the vocabulary gets a small code (1..A; A+1 for any other character); an n-gram
+    of at most ``hi`` characters packs into one int64 key (``bits`` per character, no collisions), and
+    the vocabulary's keys sit in an open-addressing hash table (linear probing), so a batch's n-grams
+    are looked up with a few numpy gathers: no per-n-gram Python work. Produces the same n-grams as
+    scikit-learn's ``_char_wb_ngrams``.
+    """
+
+    _MULT = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing
+
+    def __init__(self, vectorizer):
+        lo, hi = vectorizer.ngram_range
+        vocab = vectorizer.vocabulary_
+        grams = list(vocab)
+        lens = np.fromiter(map(len, grams), dtype=np.int64, count=len(grams))
+        codes = _codepoints("".join(grams))
+        present = np.flatnonzero(np.bincount(codes)) if codes.size else np.zeros(0, dtype=np.int64)
+        self.lo, self.hi = int(lo), int(hi)
+        self.bits = 63 // max(self.hi, 1)
+        self.vocab = None
+        self._cache: dict[str, np.ndarray] = {}  # token -> its n-grams' vocabulary ids (int32)
+        if present.size + 2 >= (1 << self.bits) or (lens.size and (lens.max() > self.hi or lens.min() < 1)):
+            self.vocab = vocab  # cannot pack into 64-bit keys (very long n-grams): look up in Python
+            return
+        # code point -> character code; the last slot (and anything beyond) is "not in the vocabulary"
+        self.lut = np.full(int(present[-1]) + 2 if present.size else 1, present.size + 1, dtype=np.int64)
+        self.lut[present] = np.arange(1, present.size + 1)
+        keys = self._keys(self._map(codes), np.cumsum(lens) - lens, lens)
+        ids = np.fromiter(vocab.values(), dtype=np.int64, count=len(grams))
+        self._build(keys, ids)
+
+    def _build(self, keys: np.ndarray, ids: np.ndarray) -> None:
+        n = keys.size
+        tbits = max(4, int(np.ceil(np.log2(max(4 * n, 16)))))  # load factor <= 1/4
+        self.mask = (1 << tbits) - 1
+        self.shift = np.uint64(64 - tbits)
+        self.table_keys = np.full(1 << tbits, -1, dtype=np.int64)  # keys are > 0; -1 marks an empty slot
+        self.table_ids = np.zeros(1 << tbits, dtype=np.int64)
+        home = self._home(keys)
+        claim = np.zeros(1 << tbits, dtype=np.int64)
+        pending = np.arange(n)
+        probe = 0
+        while pending.size:  # round p places keys at home + p; of several keys wanting a free slot, one wins
+            slot = (home[pending] + probe) & self.mask
+            free = self.table_keys[slot] == -1
+            cand, cslot = pending[free], slot[free]
+            claim[cslot] = cand
+            won = claim[cslot] == cand
+            self.table_keys[cslot[won]] = keys[cand[won]]
+            self.table_ids[cslot[won]] = ids[cand[won]]
+            placed = np.zeros(n, dtype=bool)
+            placed[cand[won]] = True
+            pending = pending[~placed[pending]]
+            probe += 1
+        self.max_probe = probe
+
+    def _home(self, keys: np.ndarray) -> np.ndarray:
+        return ((keys.astype(np.uint64) * self._MULT) >> self.shift).astype(np.int64)
+
+    def _find(self, keys: np.ndarray) -> np.ndarray:
+        """Vocabulary id of each key, -1 if absent."""
+        out = np.full(keys.size, -1, dtype=np.int64)
+        active = np.arange(keys.size)
+        home = self._home(keys)
+        for p in range(self.max_probe):
+            slot = (home + p) & self.mask
+            found = self.table_keys[slot]
+            hit = found == keys[active]
+            out[active[hit]] = self.table_ids[slot[hit]]
+            more = (found != -1) & ~hit
+            if not more.any():
+                break
+            active, home = active[more], home[more]
+        return out
+
+    def _map(self, codes: np.ndarray) -> np.ndarray:
+        return self.lut[np.minimum(codes, self.lut.size - 1)]
+
+    def _keys(self, mapped: np.ndarray, starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        key = np.zeros(starts.size, dtype=np.int64)
+        for i in range(int(lens.max()) if lens.size else 0):
+            m = lens > i
+            key[m] |= mapped[starts[m] + i] << (self.bits * i)
+        return key
+
+    CACHE_SIZE = 100_000
+
+    def lookup(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(token index, vocabulary id) for every in-vocabulary n-gram of every token, repeats kept,
+        sorted by token index. Each token's ids are cached (bounded), so an article scored again, or
+        text sharing most of its words with earlier calls, only analyses its new tokens."""
+        cache = self._cache
+        got = list(map(cache.get, words))
+        miss = [i for i, ids in enumerate(got) if ids is None]
+        if miss:
+            new = [words[i] for i in miss]
+            tok, vid = self._lookup_slow(new) if self.vocab is not None else self._lookup_new(new)
+            bounds = np.searchsorted(tok, np.arange(len(new) + 1)).tolist()
+            vid = vid.astype(np.int32)
+            if len(cache) + len(new) > self.CACHE_SIZE:
+                cache.clear()
+            for j, i in enumerate(miss):
+                got[i] = cache[new[j]] = vid[bounds[j] : bounds[j + 1]].copy()
+        lens = np.fromiter(map(len, got), dtype=np.int64, count=len(got))
+        tok = np.repeat(np.arange(len(words), dtype=np.int64), lens)
+        return tok, np.concatenate(got).astype(np.int64) if got else np.zeros(0, dtype=np.int64)
+
+    def _lookup_new(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        lens = np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 2
+        mapped = self._map(_codepoints(" " + "  ".join(words) + " "))
+        starts = np.cumsum(lens) - lens
+        tok_parts, key_parts = [], []
+        index = np.arange(len(words), dtype=np.int64)
+        short = lens < self.lo  # a token shorter than the smallest n counts once, whole
+        if short.any():
+            tok_parts.append(index[short])
+            key_parts.append(self._keys(mapped, starts[short], lens[short]))
+        for k in range(self.lo, self.hi + 1):
+            m = lens >= k
+            if not m.any():
+                break
+            c = lens[m] - k + 1
+            first = np.cumsum(c) - c
+            pos = np.arange(int(first[-1] + c[-1]), dtype=np.int64) + np.repeat(starts[m] - first, c)
+            key = mapped[pos]
+            for i in range(1, k):
+                key = key | (mapped[pos + i] << (self.bits * i))
+            tok_parts.append(np.repeat(index[m], c))
+            key_parts.append(key)
+        tok = np.concatenate(tok_parts)
+        vid = self._find(np.concatenate(key_parts))
+        hit = vid >= 0
+        tok, vid = tok[hit], vid[hit]
+        order = np.argsort(tok, kind="stable")
+        return tok[order], vid[order]
+
+    def _lookup_slow(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Same result as :meth:`_lookup_new`, in Python (when n-grams are too long to pack)."""
+        toks: list[int] = []
+        ids: list[int] = []
+        for i, w in enumerate(words):
+            padded = " " + w + " "
+            for k in range(self.lo, self.hi + 1):  # as sklearn's _char_wb_ngrams
+                grams = [padded] if k >= len(padded) else [padded[o : o + k] for o in range(len(padded) - k + 1)]
+                found = [j for j in map(self.vocab.get, grams) if j is not None]
+                ids += found
+                toks += [i] * len(found)
+                if k >= len(padded):
+                    break
+        return np.asarray(toks, dtype=np.int64), np.asarray(ids, dtype=np.int64)
+
+
+@contextmanager
+def _no_gc():
+    """Pause the cyclic garbage collector (loading creates many objects and no reference cycles)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _codepoints(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+
+
+class BiasModel:
+    """A loaded sentence bias classifier. Use :meth:`load`; then :meth:`score` batches of sentences."""
+
+    def __init__(self, pipeline, info: dict, path: Path):
+        self.pipeline = pipeline
+        self.info = info
+        self.path = path
+        self._prepare()
+
+    # ------------------------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> BiasModel:
+        """Load ``path`` (default: :func:`default_model_path`), verified against metrics.json beside it."""
+        path = Path(path) if path is not None else default_model_path()
+        name = str(path)
+        if not path.is_file():
+            hint = ""
+            if os.environ.get(MODEL_DIR_ENV, "").strip() and path == default_model_path():
+                hint = f" ({MODEL_DIR_ENV} is set to {os.environ[MODEL_DIR_ENV]})"
+            raise ModelError(f"model file {name} not found{hint}; {_REBUILD}")
+        metrics_path = path.parent / METRICS_NAME
+        try:
+            metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+            record = metrics["model"]
+            expected = record["sha256"]
+        except FileNotFoundError:
+            raise ModelError(f"cannot verify model file {name}: {metrics_path} is missing; {_REBUILD}") from None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(
+                f"cannot verify model file {name}: {metrics_path} is unreadable ({exc}); {_REBUILD}"
+            ) from None
+        actual = file_sha256(path)
+        if actual != expected:
+            raise ModelError(
+                f"model file {name} does not match the SHA-256 recorded in {metrics_path} "
+                f"(corrupt or tampered); {_REBUILD}"
+            )
+        try:
+            import skops.io as sio
+
+            untrusted = set(sio.get_untrusted_types(file=path))
+            unexpected = sorted(untrusted - set(TRUSTED_TYPES))
+            if unexpected:
+                raise ModelError(f"model file {name} contains unexpected types {unexpected}; {_REBUILD}")
+            with _no_gc():  # building ~10^5 small objects: the cyclic GC would rescan them again and again
+                pipeline = sio.load(path, trusted=sorted(untrusted))
+        except ModelError:
+            raise
+        except Exception as exc:
+            raise ModelError(f"model file {name} cannot be read ({type(exc).__name__}: {exc}); {_REBUILD}") from None
+        info = {
+            "model_id": actual[:12],
+            "name": str(record.get("name") or DEFAULT_NAME),
+            "path": name,
+            "sha256": actual,
+            "trained_at": record.get("trained_at"),
+            "n_train": record.get("n_train"),
+            "sklearn_version": record.get("sklearn_version"),
+        }
+        headline = metrics.get("headline", {})
+        info.update({k: v for k, v in headline.items() if k not in info})
+        try:
+            with _no_gc():
+                return cls(pipeline, info, path)
+        except Exception as exc:
+            raise ModelError(
+                f"model file {name} does not hold the expected pipeline ({type(exc).__name__}: {exc}); {_REBUILD}"
+            ) from None
+
+    def _prepare(self) -> None:
+        from sklearn.pipeline import FeatureUnion, Pipeline
+
+        pipe = self.pipeline
+        if not isinstance(pipe, Pipeline) or [n for n, _ in pipe.steps] != ["features", "clf"]:
+            raise TypeError("expected Pipeline(features, clf)")
+        union = pipe.named_steps["features"]
+        clf = pipe.named_steps["clf"]
+        if not isinstance(union, FeatureUnion):
+            raise TypeError("features step is not a FeatureUnion")
+        coef = np.asarray(clf.coef_, dtype=np.float64).ravel()
+        self._intercept = float(np.ravel(clf.intercept_)[0])
+        weights = union.transformer_weights or {}
+        self._parts = []
+        offset = 0
+        for name, tr in union.transformer_list:
+            w = float(weights.get(name, 1.0))
+            if name == "dense":
+                inner = tr.named_steps["union"]
+                scale = np.asarray(tr.named_steps["scale"].scale_, dtype=np.float64)
+                subs = []
+                for sub_name, sub in inner.transformer_list:
+                    k = len(sub.get_feature_names_out())
+                    subs.append((sub_name, sub, k))
+                width = sum(k for *_, k in subs)
+                part = {"name": name, "tr": tr, "subs": subs, "coef": coef[offset : offset + width] * w / scale}
+            elif name == "embed":
+                # mean of word vectors -> linear model == one weight per vocabulary word: vectors @ coef
+                width = tr.vectors_.shape[1]
+                vec = tr.vectorizer_
+                part = {
+                    "name": name,
+                    "tr": vec,
+                    "coef": tr.vectors_.astype(np.float64) @ (coef[offset : offset + width] * w),
+                    "names": _shown_names(_vocabulary_names(vec.vocabulary_)),
+                    "fast": _WordTfidf.supports(vec),
+                    "normalise": True,
+                    # the lexicon blocks' tokens (normalised text, WORD_PATTERN) can be reused as they are
+                    "shared_tokens": vec.token_pattern == WORD_PATTERN and not vec.lowercase,
+                }
+            else:
+                width = len(tr.vocabulary_)
+                part = {"name": name, "tr": tr, "coef": coef[offset : offset + width] * w}
+                if name == "word":
+                    part["names"] = _shown_names(tr.get_feature_names_out())
+                    part["fast"] = _WordTfidf.supports(tr)
+                if name == "char":
+                    part["idf"] = np.asarray(tr.idf_, dtype=np.float64)
+                    part["coef_idf"] = part["coef"] * part["idf"]
+                    part["grams"] = _GramIndex(tr)
+            self._parts.append(part)
+            offset += width
+        if offset != coef.size:
+            raise ValueError(f"feature count {offset} != coefficient count {coef.size}")
+        self._blocks = []
+        self._word_cache: dict = {}
+        for part in self._parts:
+            if part["name"] != "dense":
+                continue
+            part["terms"] = {}
+            for sub_name, sub, _ in part["subs"]:
+                if not hasattr(sub, "terms"):
+                    continue
+                terms = np.asarray(sub.terms(), dtype=object)
+                part["terms"][sub_name] = _shown_names(terms)  # for display only
+                vocab = sub.vectorizer_.vocabulary_
+                uni = {t: int(i) for t, i in vocab.items() if " " not in t}
+                multi: dict[str, list] = {}
+                for t, i in vocab.items():
+                    if " " in t:
+                        words = tuple(t.split(" "))
+                        multi.setdefault(words[0], []).append((words, int(i)))
+                self._blocks.append(
+                    {
+                        "offset": sum(bk["n_terms"] for bk in self._blocks),
+                        "vocab": uni,
+                        "multi": {k: tuple(v) for k, v in multi.items()},
+                        "stem": bool(getattr(sub, "stem", False)),
+                        "table": getattr(sub, "stem_table_", None) or {},
+                        "binary": bool(sub.vectorizer_.binary),
+                        "n_terms": len(terms),
+                    }
+                )
+            part["has_blocks"] = bool(part["terms"])
+        self._n_block_terms = sum(bk["n_terms"] for bk in self._blocks)
+        # merged lookups with global term ids: word -> ids of the (unstemmed) terms it is; first word ->
+        # (multi-word term, id); and per stemmed block (stem table, stem -> id)
+        uni_ids: dict[str, list[int]] = {}
+        multi_ids: dict[str, list] = {}
+        self._stem_blocks = []
+        for blk in self._blocks:
+            off = blk["offset"]
+            if blk["stem"]:
+                self._stem_blocks.append((blk["table"], {t: off + i for t, i in blk["vocab"].items()}))
+            else:
+                for t, i in blk["vocab"].items():
+                    uni_ids.setdefault(t, []).append(off + i)
+            for first, seqs in blk["multi"].items():
+                multi_ids.setdefault(first, []).extend((words, off + i) for words, i in seqs)
+        self._uni_ids = {t: tuple(v) for t, v in uni_ids.items()}
+        self._multi_ids = {t: tuple(v) for t, v in multi_ids.items()}
+
+    # ------------------------------------------------------------------------------------ scoring
+
+    def predict_proba(self, sentences: Sequence[str]) -> np.ndarray:
+        """Calibrated probability that each sentence is biased (no explanations; fastest path)."""
+        logits, _ = self._forward(list(sentences), explain=False)
+        return _sigmoid(logits)
+
+    def score(self, sentences: list[str], top_k: int = 5) -> list[tuple[float, tuple[tuple[str, float], ...]]]:
+        """Per sentence: (probability biased, top_k (term, contribution) pairs that pushed the score).
+
+        A contribution is coefficient x feature value, in log-odds, attributed to a word or n-gram of the
+        sentence (sentence-level features have bracketed names such as ``[quoted text]``). Terms that pushed
+        towards "biased" come first, largest first; if there are fewer than ``top_k`` of them the rest are
+        the strongest terms pushing the other way. Grammatical words such as "the" or "is" are summed into
+        one ``[common words]`` term that never leads: when it is among the strongest it comes last, after
+        up to ``top_k`` terms a journalist can act on (a remainder views may leave out).
+        """
+        texts = ["" if s is None else str(s) for s in sentences]
+        if not texts:
+            return []
+        logits, raw = self._forward(texts, explain=True)
+        probs = _sigmoid(logits)
+        tops = self._top_terms(len(texts), raw, top_k + 1)
+        return [(float(p), _common_words_last(t, top_k)) for p, t in zip(probs, tops, strict=True)]
+
+    def _top_terms(self, n: int, raw, k: int) -> list[tuple[tuple[str, float], ...]]:
+        """Sum contributions per (sentence, term) and pick each sentence's top k, vectorised.
+
+        ``raw`` is a list of ``(rows, codes, values, table)``: contribution ``values[i]`` of sentence
+        ``rows[i]`` goes to the term ``table[codes[i]]``. Term names are interned once per distinct
+        (table, code), not once per contribution.
+        """
+        out: list[tuple[tuple[str, float], ...]] = [()] * n
+        if k <= 0 or not raw:
+            return out
+        ids: dict[str, int] = {}  # per call: no shared mutable state, so one model can serve threads
+        intern = ids.setdefault
+        gids = []
+        for _, codes, _, table in raw:
+            codes = np.asarray(codes, dtype=np.int64)
+            if codes.size > 2 * len(table):  # small table (e.g. one label): intern it whole
+                used, inv = np.arange(len(table)), codes
+            else:
+                used, inv = np.unique(codes, return_inverse=True)
+            terms = table[used].tolist() if isinstance(table, np.ndarray) else [table[i] for i in used.tolist()]
+            if not isinstance(table, np.ndarray):  # arrays were mapped once, when the model was loaded
+                terms = _shown_terms(terms)
+            mapped = np.asarray([intern(t, len(ids)) for t in terms], dtype=np.int64)
+            gids.append(mapped[inv.ravel()] if mapped.size else np.zeros(0, dtype=np.int64))
+        names_list = list(ids)
+        r = np.concatenate([np.asarray(x[0], dtype=np.int64) for x in raw])
+        v = np.concatenate([np.asarray(x[2], dtype=np.float64) for x in raw])
+        if not r.size:
+            return out
+        key = r * (1 << 32) + np.concatenate(gids)
+        uniq, inv = np.unique(key, return_inverse=True)
+        agg = np.bincount(inv.ravel(), weights=v, minlength=uniq.size)
+        ur, un = uniq >> 32, uniq & ((1 << 32) - 1)
+        pos = agg > 0
+        neg = agg < 0
+        # positives: by row, largest first
+        pi = np.nonzero(pos)[0]
+        pi = pi[np.lexsort((-agg[pi], ur[pi]))]
+        prank = np.arange(pi.size) - np.searchsorted(ur[pi], ur[pi], side="left")
+        npos = np.minimum(np.bincount(ur[pi], minlength=n), k)
+        pi = pi[prank < k]
+        # negatives: by row, most negative first, filling up to k
+        ni = np.nonzero(neg)[0]
+        ni = ni[np.lexsort((agg[ni], ur[ni]))]
+        nrank = np.arange(ni.size) - np.searchsorted(ur[ni], ur[ni], side="left")
+        ni = ni[nrank < (k - npos[ur[ni]])]
+        sel = np.concatenate([pi, ni])
+        group = np.concatenate([np.zeros(pi.size), np.ones(ni.size)])
+        order = np.lexsort((np.arange(sel.size), group, ur[sel]))
+        sel = sel[order]
+        srow = ur[sel]
+        bounds = np.flatnonzero(np.r_[True, srow[1:] != srow[:-1], True])
+        items = list(zip(map(names_list.__getitem__, un[sel].tolist()), np.round(agg[sel], 4).tolist(), strict=True))
+        for a, b, row in zip(bounds[:-1].tolist(), bounds[1:].tolist(), srow[bounds[:-1]].tolist(), strict=True):
+            out[row] = tuple(items[a:b])
+        return out
+
+    def _forward(self, texts: list[str], explain: bool):
+        n = len(texts)
+        logits = np.full(n, self._intercept)
+        raw: list[tuple] = []
+        shared: list = []
+
+        def tokens() -> list[list[str]]:
+            """Each text normalised and split into WORD_PATTERN words, computed once per call."""
+            if not shared:
+                shared.append([_WORD_RE.findall(t) for t in normalise(texts)])
+            return shared[0]
+
+        for part in self._parts:
+            kind = part["name"]
+            if kind == "char":
+                logits += self._char_part(part, texts, raw if explain else None)
+            elif kind == "dense":
+                self._dense_part(part, texts, logits, raw if explain else None, tokens)
+            elif part.get("fast"):
+                if part.get("shared_tokens"):
+                    rows, cols, vals = _WordTfidf.transform(part["tr"], texts, tokens())
+                else:
+                    rows, cols, vals = _WordTfidf.transform(
+                        part["tr"], normalise(texts) if part.get("normalise") else texts
+                    )
+                contrib = vals * part["coef"][cols]
+                logits += np.bincount(rows, weights=contrib, minlength=n)
+                if explain:
+                    raw.append((rows, cols, contrib, part["names"]))
+            else:
+                X = part["tr"].transform(normalise(texts) if part.get("normalise") else texts)
+                logits += X @ part["coef"]
+                if explain:
+                    C = X.multiply(part["coef"]).tocoo() if sp.issparse(X) else sp.coo_matrix(X * part["coef"])
+                    raw.append((C.row, C.col, C.data, part["names"]))
+        return logits, (raw if explain else None)
+
+    # ----------------------------------------------------------------------- character n-grams
+
+    def _char_part(self, part, texts, raw) -> np.ndarray:
+        """char_wb TF-IDF logits, vectorised over the batch's distinct tokens (same values as the vectorizer).
+
+        If ``raw`` is a list, explanations are appended to it: each token is credited with sum(coef * idf)
+        of its n-grams / the sentence norm, which is exact when no n-gram repeats in the sentence; the
+        small remainder from repeated n-grams (damped by sublinear tf) is reported as one bracketed term
+        so contributions still add up to the logit.
+        """
+        tr = part["tr"]
+        n = len(texts)
+        local: dict[str, int] = {}
+        add = local.setdefault
+        cols: list[int] = []
+        per_row = []
+        for text in texts:
+            toks = (text.lower() if tr.lowercase else text).split()  # == sklearn's whitespace handling
+            cols += [add(w, len(local)) for w in toks]
+            per_row.append(len(toks))
+        if not local:
+            if raw is not None:
+                raw.append((np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), [""]))
+            return np.zeros(n)
+        words = list(local)
+        tok, vid = part["grams"].lookup(words)  # (token index, vocabulary id) per n-gram found, with repeats
+        nt, nv = len(words), len(part["idf"])
+        # repeated n-grams of a token stay as duplicate entries; the sparse product sums them
+        T = sp.csr_matrix(
+            (np.ones(tok.size), vid, np.concatenate([[0], np.cumsum(np.bincount(tok, minlength=nt))])),
+            shape=(nt, nv),
+        )
+        row_arr = np.repeat(np.arange(n, dtype=np.int64), per_row)
+        col_arr = np.asarray(cols, dtype=np.int64)
+        S = sp.csr_matrix((np.ones(col_arr.size), col_arr, np.concatenate([[0], np.cumsum(per_row)])), shape=(n, nt))
+        counts = (S @ T).tocsr()
+        r = np.repeat(np.arange(n), np.diff(counts.indptr))
+        tf = counts.data
+        if tr.sublinear_tf:
+            tf = 1.0 + np.log(tf)
+        val = tf * part["idf"][counts.indices]
+        norms = np.sqrt(np.bincount(r, weights=val * val, minlength=n))
+        norms[norms == 0] = 1.0
+        logits = np.bincount(r, weights=val * part["coef"][counts.indices], minlength=n) / norms
+        if raw is None:
+            return logits
+        a = np.bincount(tok, weights=part["coef_idf"][vid], minlength=nt)
+        disp = [w.lower() if w.isalnum() else _display(w) for w in words]  # isalnum: nothing to strip
+        shown = np.fromiter((d != "" for d in disp), dtype=bool, count=nt)
+        contrib = a[col_arr] / norms[row_arr]
+        rest = logits - np.bincount(row_arr, weights=contrib, minlength=n)
+        keep = (contrib != 0) & shown[col_arr]
+        rest += np.bincount(row_arr[~keep], weights=contrib[~keep], minlength=n)
+        nz = np.nonzero(np.abs(rest) > 1e-12)[0]
+        disp.append(REPEATED_NGRAMS)
+        raw.append(
+            (
+                np.concatenate([row_arr[keep], nz]),
+                np.concatenate([col_arr[keep], np.full(nz.size, nt, dtype=np.int64)]),
+                np.concatenate([contrib[keep], rest[nz]]),
+                disp,
+            )
+        )
+        return logits
+
+    # --------------------------------------------------------------- lexicon-type blocks (cached)
+
+    def _word_entry(self, tok: str):
+        """Per normalised word: global ids of the block terms it is, and multi-word terms it may start."""
+        stemmed: tuple[int, ...] = ()
+        for table, vocab in self._stem_blocks:
+            gid = vocab.get(table.get(tok) or snowball_stem(tok))
+            if gid is not None:
+                stemmed += (gid,)
+        entry = (self._uni_ids.get(tok, ()) + stemmed, self._multi_ids.get(tok, ()), stemmed)
+        if len(self._word_cache) > 300_000:
+            self._word_cache.clear()
+        self._word_cache[tok] = entry
+        return entry
+
+    def _match_blocks(self, texts, tokens):
+        """Per dense block: matched (rows, terms, counts) and (row, term) -> surface word (stemmed blocks).
+
+        Tokens are looked up once per distinct word of the batch (cached per model); the per-position
+        expansion is done with numpy; only positions whose word can start a multi-word term are checked
+        in Python.
+        """
+        n = len(texts)
+        local: dict[str, int] = {}
+        add = local.setdefault
+        cols: list[int] = []
+        flat: list[str] = []
+        per_row: list[int] = []
+        for toks in tokens():
+            cols += [add(w, len(local)) for w in toks]
+            flat += toks
+            per_row.append(len(toks))
+        words = list(local)
+        get = self._word_cache.get
+        entries = [get(w) or self._word_entry(w) for w in words]
+        col_arr = np.asarray(cols, dtype=np.int64)
+        row_arr = np.repeat(np.arange(n, dtype=np.int64), per_row)
+        nh = np.fromiter((len(e[0]) for e in entries), dtype=np.int64, count=len(entries))
+        hit_ids = np.fromiter(chain.from_iterable(e[0] for e in entries), dtype=np.int64, count=int(nh.sum()))
+        c = nh[col_arr]
+        at = np.repeat(np.arange(col_arr.size, dtype=np.int64), c)  # position of each (position, term) hit
+        first = np.cumsum(c) - c
+        g = hit_ids[(np.cumsum(nh) - nh)[col_arr[at]] + np.arange(at.size, dtype=np.int64) - first[at]]
+        r = row_arr[at]
+        starters = [u for u, e in enumerate(entries) if e[1]]
+        if starters:
+            is_start = np.zeros(len(entries), dtype=bool)
+            is_start[starters] = True
+            ends = np.cumsum(per_row).tolist()
+            extra_r, extra_g = [], []
+            at_start = np.flatnonzero(is_start[col_arr])
+            for p, i in zip(at_start.tolist(), row_arr[at_start].tolist(), strict=True):
+                for seq, gid in entries[cols[p]][1]:
+                    q = p + len(seq)
+                    if q <= ends[i] and tuple(flat[p:q]) == seq:
+                        extra_r.append(i)
+                        extra_g.append(gid)
+            r = np.concatenate([r, np.asarray(extra_r, dtype=np.int64)])
+            g = np.concatenate([g, np.asarray(extra_g, dtype=np.int64)])
+        total = max(self._n_block_terms, 1)
+        key, cnt = np.unique(r * total + g, return_counts=True)
+        r_all, g_all = key // total, key % total
+        out = []
+        for blk in self._blocks:
+            lo, hi = blk["offset"], blk["offset"] + blk["n_terms"]
+            m = (g_all >= lo) & (g_all < hi)
+            rb, tb = r_all[m], g_all[m] - lo
+            cb = np.ones(rb.size) if blk["binary"] else cnt[m].astype(np.float64)
+            surface = {}
+            if blk["stem"]:  # the first word of the sentence that gave each stem, to show it
+                hm = np.flatnonzero((g[: at.size] >= lo) & (g[: at.size] < hi))
+                _, idx = np.unique(r[hm] * total + g[hm], return_index=True)
+                hm = hm[idx]
+                surface = {
+                    (i, t - lo): words[w]
+                    for i, t, w in zip(r[hm].tolist(), g[hm].tolist(), col_arr[at[hm]].tolist(), strict=True)
+                }
+            out.append((rb, tb, cb, surface))
+        return out
+
+    def _dense_part(self, part, texts, logits, raw, tokens):
+        """Lexicon-type blocks from matched (sentence, term, count) triples; same values as transform()."""
+        explain = raw is not None
+        coef = part["coef"]
+        off = 0
+        n = len(texts)
+        matched = iter(self._match_blocks(texts, tokens)) if part["has_blocks"] else iter(())
+        for sub_name, sub, k in part["subs"]:
+            c = coef[off : off + k]
+            off += k
+            if sub_name not in part["terms"]:  # sentence-level features (quotes)
+                F = sub.transform(texts)
+                contrib = F * c
+                logits += contrib.sum(axis=1)
+                if explain:
+                    for j, fname in enumerate(sub.get_feature_names_out()):
+                        nz = np.nonzero(contrib[:, j])[0]
+                        label = QUOTE_LABELS.get(fname, f"[{fname}]")
+                        raw.append((nz, np.zeros(nz.size, dtype=np.int64), contrib[nz, j], [label]))
+                continue
+            r, t, cnt, surface = next(matched)
+            F, W = _block_features(sub, n, r, t, cnt)
+            contrib = F * c  # (n, k)
+            logits += contrib.sum(axis=1)
+            if not explain or not r.size:
+                continue
+            # split each column's contribution over the matched terms in proportion to their weights
+            share = np.zeros(r.size)
+            for j in range(k):
+                tot = np.bincount(r, weights=W[:, j], minlength=n)
+                ok = tot[r] > 0
+                share[ok] += contrib[r[ok], j] * W[ok, j] / tot[r[ok]]
+            keep = share != 0
+            rr, tt = r[keep], t[keep]
+            if getattr(sub, "stem", False):  # show the sentence's own word, not the stem
+                terms = part["terms"][sub_name]
+                shown = [surface.get((i, j)) or terms[j] for i, j in zip(rr.tolist(), tt.tolist(), strict=True)]
+                raw.append((rr, np.arange(rr.size), share[keep], shown))
+            else:
+                raw.append((rr, tt, share[keep], part["terms"][sub_name]))
+
+
+def _vocabulary_names(vocabulary: dict[str, int]) -> np.ndarray:
+    """Terms by column index (what get_feature_names_out gives, without sorting)."""
+    names = np.empty(len(vocabulary), dtype=object)
+    names[np.fromiter(vocabulary.values(), dtype=np.int64, count=len(vocabulary))] = list(vocabulary)
+    return names
+
+
+def _row_max(n: int, r: np.ndarray, v: np.ndarray) -> np.ndarray:
+    out = np.zeros(n)
+    if r.size:
+        np.maximum.at(out, r, v)
+    return out
+
+
+def _row_argmax_indicator(n: int, r: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """1.0 for the first pair holding its row's largest value (if that value is > 0)."""
+    ind = np.zeros(r.size)
+    if r.size:
+        order = np.lexsort((np.arange(r.size), -v, r))
+        first = order[np.r_[True, r[order][1:] != r[order][:-1]]]
+        ind[first[v[first] > 0]] = 1.0
+    return ind
+
+
+def _block_features(sub, n: int, r: np.ndarray, t: np.ndarray, cnt: np.ndarray):
+    """(features (n, k), per-pair weights (pairs, k)) for one lexicon-type block.
+
+    Mirrors the block's ``transform`` exactly; the weights say how each feature column is shared
+    among the matched terms of a sentence when explaining a score.
+    """
+    from annotator.model.features import LexiconCounts, MarkedWordRates, ValenceFeatures
+
+    if isinstance(sub, LexiconCounts):
+        tc = sub.term_category_[t].toarray() if r.size else np.zeros((0, len(sub.categories_)))
+        W = tc * cnt[:, None]
+        counts = np.column_stack([np.bincount(r, weights=W[:, j], minlength=n) for j in range(W.shape[1])])
+        if sub.scale == "log1p":
+            F = np.log1p(counts)
+        elif sub.scale == "binary":
+            F = (counts > 0).astype(np.float64)
+        else:
+            F = counts
+        return F, W
+    if isinstance(sub, ValenceFeatures):
+        v = sub.valence_[t]
+        pos, neg = np.clip(v, 0, None), np.clip(-v, 0, None)
+        weighted = cnt * np.abs(v)
+        W = np.column_stack(
+            [cnt * pos, cnt * neg, cnt * (pos > 0), cnt * (neg > 0), _row_argmax_indicator(n, r, weighted)]
+        )
+        F = np.column_stack(
+            [
+                np.bincount(r, weights=W[:, 0], minlength=n),
+                np.bincount(r, weights=W[:, 1], minlength=n),
+                np.log1p(np.bincount(r, weights=W[:, 2], minlength=n)),
+                np.log1p(np.bincount(r, weights=W[:, 3], minlength=n)),
+                _row_max(n, r, weighted),
+            ]
+        )
+        return F, W
+    if isinstance(sub, MarkedWordRates):
+        ex = sub.excess_[t] * cnt
+        hi = sub.high_[t] * cnt
+        W = np.column_stack([ex, hi, _row_argmax_indicator(n, r, ex)])
+        F = np.column_stack(
+            [
+                np.bincount(r, weights=ex, minlength=n),
+                np.bincount(r, weights=hi, minlength=n),
+                _row_max(n, r, ex),
+            ]
+        )
+        return F, W
+    raise TypeError(f"unsupported feature block {type(sub).__name__}")
+
+
+def _common_words_last(terms: tuple[tuple[str, float], ...], k: int) -> tuple[tuple[str, float], ...]:
+    """Up to ``k`` terms other than ``[common words]``, in order, then ``[common words]`` if it was there."""
+    content = tuple(t for t in terms if t[0] != COMMON_WORDS)[:k]
+    common = tuple(t for t in terms if t[0] == COMMON_WORDS)
+    return content + common
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -500, 500)))
+
+
+__all__ = [
+    "DEFAULT_MODEL_PATH",
+    "MODEL_DIR_ENV",
+    "TRUSTED_TYPES",
+    "BiasModel",
+    "ModelError",
+    "default_model_path",
+    "file_sha256",
+]

@@ -1,0 +1,292 @@
+"""Sentence scores grounded in words: the sentence classifier stacked with the loaded-word detector.
+
+The final log-odds of a sentence is
+
+    intercept + a * (sentence classifier's log-odds)
+              + b * (sum of its words' loaded-word probabilities)
+              + c * (the largest of them) + d * (how many reach the detector's threshold)
+
+The four weights come from a logistic regression fitted on out-of-fold values for the BABE training part
+(``fit_stack``: both models refitted inside every fold, so no sentence is scored by a model that saw it).
+Every part is attributed to words, so explanations stay exact: the classifier's word terms are scaled by
+``a``, and each word adds ``b * p`` (+ ``c * p`` if it is the sentence's most loaded word, + ``d`` if it is
+flagged). Stored as models/sentence_stack.json; without that file the plain classifier is used.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from annotator.model.sentence import COMMON_WORDS, BiasModel, ModelError, _common_words_last, _display
+
+STACK_FILE = "sentence_stack.json"
+FORMAT_VERSION = 1
+_KEYS = ("logit", "sum", "max", "count")
+
+
+class StackError(ModelError):
+    """The stack file is unreadable or malformed (a one-line message)."""
+
+
+def word_evidence(probs: np.ndarray, threshold: float) -> tuple[float, float, float]:
+    """(sum, max, count over the threshold) of one sentence's word probabilities."""
+    if not len(probs):
+        return 0.0, 0.0, 0.0
+    return float(probs.sum()), float(probs.max()), float((probs >= threshold).sum())
+
+
+class StackedBiasModel:
+    """A BiasModel whose scores and explanations also count the loaded-word model's evidence."""
+
+    def __init__(self, base: BiasModel, words, record: dict):
+        self.base = base
+        self.words = words
+        self.record = record
+        w = record["weights"]
+        self._a, self._b, self._c, self._d = (float(w[k]) for k in _KEYS)
+        self._intercept = float(record["intercept"])
+        self._threshold = float(record["word_threshold"])
+        self.info = {
+            **base.info,
+            "model_id": f"{base.info.get('model_id', '')}+{str(words.info.get('sha256', ''))[:8]}",
+            "stacked_with_words": True,
+            "word_model_sha256": words.info.get("sha256"),
+            **{k: v for k, v in record.get("headline", {}).items()},
+        }
+
+    def _evidence(self, texts: Sequence[str]):
+        from annotator.model.word_features import sentence_tokens
+
+        tokenised = [sentence_tokens(t) for t in texts]
+        scores = self.words.score_sentences([t for t, _ in tokenised], [s for _, s in tokenised])
+        out = []
+        pos = 0
+        for text, (tokens, _) in zip(texts, tokenised, strict=True):
+            n = len(tokens)
+            probs = scores.probability[pos : pos + n]
+            out.append((text, tokens, probs))
+            pos += n
+        return out
+
+    def _final(self, base_p: np.ndarray, evidence) -> np.ndarray:
+        p = np.clip(np.asarray(base_p, dtype=np.float64), 1e-12, 1 - 1e-12)
+        logit = np.log(p / (1 - p))
+        feats = np.asarray([word_evidence(probs, self._threshold) for _, _, probs in evidence]).reshape(-1, 3)
+        z = self._intercept + self._a * logit + feats @ np.array([self._b, self._c, self._d])
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def predict_proba(self, sentences: Sequence[str]) -> np.ndarray:
+        texts = ["" if s is None else str(s) for s in sentences]
+        if not texts:
+            return np.zeros(0)
+        return self._final(self.base.predict_proba(texts), self._evidence(texts))
+
+    def score(self, sentences: list[str], top_k: int = 5) -> list[tuple[float, tuple[tuple[str, float], ...]]]:
+        """Like ``BiasModel.score``: (probability, top terms), the terms now counting the word evidence."""
+        texts = ["" if s is None else str(s) for s in sentences]
+        if not texts:
+            return []
+        base = self.base.score(texts, top_k=top_k + 10)
+        evidence = self._evidence(texts)
+        final = self._final(np.array([p for p, _ in base]), evidence)
+        out = []
+        for (_, terms), (text, tokens, probs), p in zip(base, evidence, final, strict=True):
+            weights: dict[str, float] = {}
+            for term, w in terms:
+                weights[term] = weights.get(term, 0.0) + self._a * w
+            top = int(np.argmax(probs)) if len(probs) else -1
+            for j, (t, q) in enumerate(zip(tokens, probs.tolist(), strict=True)):
+                extra = self._b * q + (self._c * q if j == top else 0.0) + (self._d if q >= self._threshold else 0.0)
+                if abs(extra) < 1e-3:
+                    continue
+                name = _display(text[t.start : t.end])
+                weights[name] = weights.get(name, 0.0) + extra
+            ranked = sorted(weights.items(), key=lambda kv: (kv[1] <= 0, -abs(kv[1])))
+            content = [(k, round(v, 4)) for k, v in ranked if k != COMMON_WORDS]
+            common = [(k, round(v, 4)) for k, v in ranked if k == COMMON_WORDS]
+            out.append((float(p), _common_words_last(tuple(content[: top_k + 1] + common), top_k)))
+        return out
+
+
+def load_stack_record(path: Path) -> dict:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise StackError(f"stack file {path} cannot be read ({exc}); rebuild it with `annotator train`") from None
+    try:
+        weights = [float(record["weights"][k]) for k in _KEYS]
+        values = [*weights, float(record["intercept"]), float(record["word_threshold"])]
+    except (KeyError, TypeError, ValueError):
+        raise StackError(f"stack file {path} is malformed; rebuild it with `annotator train`") from None
+    if record.get("format_version") != FORMAT_VERSION or not all(math.isfinite(v) for v in values):
+        raise StackError(f"stack file {path} is of another format or holds a non-finite weight")
+    return record
+
+
+def load_sentence_model(path: str | Path | None = None):
+    """The sentence classifier at ``path`` (default: the bundled or $ANNOTATOR_MODEL_DIR one), stacked with the
+    loaded-word model when ``sentence_stack.json`` and the word model sit beside it; else the plain BiasModel."""
+    base = BiasModel.load(path)
+    stack_path = base.path.parent / STACK_FILE
+    if not stack_path.is_file():
+        return base
+    from annotator.model.words import MODEL_FILE, LoadedWordModel, WordModelError
+
+    record = load_stack_record(stack_path)
+    try:
+        words = LoadedWordModel.load(base.path.parent / MODEL_FILE.name)
+    except WordModelError as exc:
+        raise StackError(f"{exc} (needed by {stack_path})") from None
+    if record.get("word_model_sha256") and record["word_model_sha256"] != words.info.get("sha256"):
+        raise StackError(
+            f"stack file {stack_path} was fitted for another loaded-word model; rebuild with `annotator train`"
+        )
+    return StackedBiasModel(base, words, record)
+
+
+# ---- fitting and measuring -------------------------------------------------------------------------------------
+
+
+def out_of_fold_features(data_dir: Path, train_df, seed: int = 42, log=print) -> tuple[np.ndarray, np.ndarray]:
+    """(sentence log-odds, word evidence (n, 3)) for every training sentence, from models fitted without it."""
+    from sklearn.model_selection import StratifiedKFold
+
+    from annotator.model import training as T
+    from annotator.model.word_data import MarkedSentences, _folded_set
+    from annotator.model.word_training import WORD_CONFIG, build_tables, fit_word_model, load_resources
+    from annotator.model.words import LoadedWordModel
+
+    word_lists = T.load_word_lists(data_dir, {**T.DEFAULT_CONFIG, "recasens": True, "vader": True})
+    resources = load_resources(data_dir)
+    y = train_df["y"].to_numpy()
+    texts = list(train_df["text"])
+    marks = [_folded_set(m) for m in train_df["marked"]]
+    logit = np.zeros(len(y))
+    words = np.zeros((len(y), 3))
+    for k, (tr, te) in enumerate(StratifiedKFold(5, shuffle=True, random_state=seed).split(texts, y)):
+        pipe = T.fit_frame(T.DEFAULT_CONFIG, word_lists, train_df.iloc[tr], seed)
+        p = np.clip(pipe.predict_proba(np.asarray(texts, dtype=object)[te])[:, 1], 1e-12, 1 - 1e-12)
+        logit[te] = np.log(p / (1 - p))
+        part = MarkedSentences(
+            [texts[i] for i in tr], [marks[i] for i in tr], [None] * len(tr), [int(y[i]) for i in tr], [""] * len(tr)
+        )
+        reg, layout = fit_word_model(resources, part, WORD_CONFIG)
+        arrays, info = build_tables(reg, layout, resources, [], 0.5)
+        fold_words = LoadedWordModel(arrays, info)
+        words[te] = evidence_matrix(fold_words, [texts[i] for i in te], WORD_THRESHOLD_FOR_FIT)
+        log(f"  stack: fold {k + 1}/5")
+    return logit, words
+
+
+WORD_THRESHOLD_FOR_FIT = 0.23  # the shipped detector's CV threshold; recorded in the stack file
+
+
+def evidence_matrix(word_model, texts: Sequence[str], threshold: float) -> np.ndarray:
+    from annotator.model.word_features import sentence_tokens
+
+    rows = []
+    for text in texts:
+        tokens, standing = sentence_tokens(text)
+        probs = word_model.score_sentences([tokens], [standing]).probability if tokens else np.zeros(0)
+        rows.append(word_evidence(probs, threshold))
+    return np.asarray(rows).reshape(-1, 3)
+
+
+def fit_stack(data_dir: Path, models_dir: Path, seed: int = 42, log=print) -> dict:
+    """Fit the four weights on out-of-fold values for the training part; write models/sentence_stack.json."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    from annotator.model import data as D
+    from annotator.model import training as T
+    from annotator.model.sentence import file_sha256
+    from annotator.model.words import MODEL_FILE, LoadedWordModel
+
+    words = LoadedWordModel.load(models_dir / MODEL_FILE.name)
+    df = D.load_sg2(data_dir)
+    train_df, _ = T.split_frames(df, D.read_test_split(models_dir / D.TEST_SPLIT_FILE))
+    train_df = train_df.reset_index(drop=True)
+    log(f"stacking the sentence classifier with word evidence: out-of-fold values for {len(train_df)} sentences")
+    if abs(words.threshold - WORD_THRESHOLD_FOR_FIT) > 1e-9:
+        log(f"  note: the word model's threshold {words.threshold} differs from {WORD_THRESHOLD_FOR_FIT}")
+    logit, evidence = out_of_fold_features(data_dir, train_df, seed, log)
+    y = train_df["y"].to_numpy()
+    X = np.column_stack([logit, evidence])
+    cv = StratifiedKFold(5, shuffle=True, random_state=seed + 1)
+    base_f1 = f1_score(
+        y, cross_val_predict(LogisticRegression(max_iter=1000), logit[:, None], y, cv=cv), average="macro"
+    )
+    stack_f1 = f1_score(y, cross_val_predict(LogisticRegression(max_iter=1000), X, y, cv=cv), average="macro")
+    reg = LogisticRegression(max_iter=1000).fit(X, y)
+    record = {
+        "format_version": FORMAT_VERSION,
+        "weights": dict(zip(_KEYS, (round(float(v), 6) for v in reg.coef_.ravel()), strict=True)),
+        "intercept": round(float(reg.intercept_[0]), 6),
+        "word_threshold": WORD_THRESHOLD_FOR_FIT,
+        "word_model_sha256": file_sha256(models_dir / MODEL_FILE.name),
+        "sentence_model_sha256": file_sha256(models_dir / D.MODEL_FILE),
+        "seed": seed,
+        "oof_cv_macro_f1": {"sentence_alone": round(float(base_f1), 4), "stacked": round(float(stack_f1), 4)},
+        "data": "BABE SG2 training part (out-of-fold values; the test split is never seen)",
+    }
+    (models_dir / STACK_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    log(f"  wrote {models_dir / STACK_FILE}: out-of-fold CV macro-F1 {base_f1:.4f} -> {stack_f1:.4f}")
+    return record
+
+
+def evaluate_stack(data_dir: Path, models_dir: Path, log=print) -> dict:
+    """Test-split metrics and BASIL sentence ROC-AUC of the classifier alone and stacked."""
+    from sklearn.metrics import roc_auc_score
+
+    from annotator.model import data as D
+    from annotator.model import training as T
+    from annotator.model.metrics import binary_metrics
+
+    stacked = load_sentence_model(models_dir / D.MODEL_FILE)
+    if not isinstance(stacked, StackedBiasModel):
+        raise StackError(f"no {STACK_FILE} in {models_dir}; run `annotator train` first")
+    df = D.load_sg2(data_dir)
+    _, test_df = T.split_frames(df, D.read_test_split(models_dir / D.TEST_SPLIT_FILE))
+    texts = list(test_df["text"])
+    y = test_df["y"].to_numpy()
+    out: dict = {
+        "record": {k: v for k, v in stacked.record.items() if k != "format_version"},
+        "test": {
+            "sentence_alone": _short(binary_metrics(y, stacked.base.predict_proba(texts))),
+            "stacked": _short(binary_metrics(y, stacked.predict_proba(texts))),
+        },
+    }
+    basil_dir = data_dir / "basil"
+    if basil_dir.is_dir():
+        from annotator.model.basil import load_basil
+        from annotator.pipeline import SpanIndex
+
+        sentences, labels = [], []
+        for article in load_basil(basil_dir):
+            index = SpanIndex((b.span.start, b.span.end) for b in article.spans)
+            for s in article.sentences:
+                if s.end > s.start:
+                    sentences.append(article.text[s.start : s.end])
+                    labels.append(int(index.overlaps(s.start, s.end)))
+        out["basil_sentence_auc"] = {
+            "n_sentences": len(labels),
+            "sentence_alone": round(float(roc_auc_score(labels, stacked.base.predict_proba(sentences))), 4),
+            "stacked": round(float(roc_auc_score(labels, stacked.predict_proba(sentences))), 4),
+        }
+    alone, both = out["test"]["sentence_alone"]["macro_f1"], out["test"]["stacked"]["macro_f1"]
+    log(f"stacked sentence scores: test macro-F1 {alone:.4f} -> {both:.4f}")
+    return out
+
+
+def _short(m: dict) -> dict:
+    return {
+        k: round(float(m[k]), 4)
+        for k in ("macro_f1", "roc_auc", "brier", "precision_biased", "recall_biased")
+        if k in m
+    }

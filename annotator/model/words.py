@@ -1,0 +1,312 @@
+"""The loaded-word model at run time: per-token probabilities that a word reads as loaded, with reasons.
+
+The trained logistic regression (``annotator.model.word_training``) is stored collapsed into score tables
+(``models/loaded_words.npz``, plain arrays, no pickle): for every known word, what it adds as the word
+itself, as the word before, as the word after, and to the tone of its sentence. A token's logit is
+
+    intercept + own[word] + stem[stem] + before[previous word] + after[next word]
+              + mean(tone[w] for the sentence's content words) + standing weights (name, capitals, quotes)
+
+so every flag splits exactly into the parts a journalist can read: the word itself, the words around it,
+the sentence's tone and how it stands.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from annotator.model.word_features import STANDING, sentence_tokens
+from annotator.textnorm import Token
+
+MODEL_FILE = Path(__file__).resolve().parent.parent.parent / "models" / "loaded_words.npz"
+FORMAT_VERSION = 1
+_ARRAYS = (
+    "words",
+    "own",
+    "before",
+    "after",
+    "tone",
+    "function",
+    "stems",
+    "stem_weight",
+    "standing",
+    "marked",
+    "explain_words",
+    "explain_similar",
+    "explain_alternatives",
+)
+
+
+class WordModelError(ValueError):
+    """The loaded-word model file is missing, damaged or of another format (a one-line message)."""
+
+
+class TokenScore(NamedTuple):
+    """One token's probability of reading as loaded and the parts of its logit."""
+
+    start: int  # offsets into the scored text
+    end: int
+    word: str  # folded form
+    probability: float
+    own: float  # the word itself (own vector, word lists, stem)
+    before: float  # the previous word
+    after: float  # the next word
+    tone: float  # the sentence's content words
+    standing: float  # name / capitals / quotes / first word
+    intercept: float
+
+    def logit(self) -> float:
+        return self.intercept + self.own + self.before + self.after + self.tone + self.standing
+
+
+class DocScores:
+    """Token probabilities of a batch of sentences as arrays; ``token(k)`` gives one token's full record."""
+
+    def __init__(
+        self, tokens: Sequence[Token], probability: np.ndarray, parts: dict[str, np.ndarray], intercept: float
+    ):
+        self.tokens = tokens
+        self.probability = probability
+        self.parts = parts
+        self.intercept = intercept
+        self.starts = [t.start for t in tokens]
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def token(self, k: int, offset: int = 0) -> TokenScore:
+        t = self.tokens[k]
+        p = self.parts
+        return TokenScore(
+            t.start + offset,
+            t.end + offset,
+            t.folded,
+            float(self.probability[k]),
+            float(p["own"][k]),
+            float(p["before"][k]),
+            float(p["after"][k]),
+            float(p["tone"][k]),
+            float(p["standing"][k]),
+            self.intercept,
+        )
+
+
+class LoadedWordModel:
+    """Scores every word of a sentence in context; loads from a safe npz file (``allow_pickle=False``)."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], info: dict, path: Path | None = None):
+        self.info = info
+        self.path = path
+        words = [str(w) for w in arrays["words"]]
+        self._index = {w: i for i, w in enumerate(words)}
+        self._words = words
+        self._own = arrays["own"].astype(np.float64)
+        self._before = arrays["before"].astype(np.float64)
+        self._after = arrays["after"].astype(np.float64)
+        self._tone = arrays["tone"].astype(np.float64)
+        self._function = arrays["function"].astype(bool)
+        self._stem_weight = dict(zip((str(s) for s in arrays["stems"]), arrays["stem_weight"].tolist(), strict=True))
+        self._standing = arrays["standing"].astype(np.float64)
+        self._intercept = float(info["intercept"])
+        self._oov = {k: float(v) for k, v in info["oov"].items()}  # own/before/after/tone of an unknown word
+        self.threshold = float(info["threshold"])
+        self._marked = [str(w) for w in arrays["marked"]]
+        self._marked_set = frozenset(self._marked)
+        self._n_vec = int(info.get("n_vector_words", 0))  # rows that have a word vector (the first ones)
+        explain = zip(
+            arrays["explain_words"].tolist(),
+            arrays["explain_similar"].tolist(),
+            arrays["explain_alternatives"].tolist(),
+            strict=True,
+        )
+        self._similar: dict[str, tuple[str, ...]] = {}
+        self._alternatives: dict[str, tuple[str, ...]] = {}
+        for w, sim, alt in explain:
+            if sim:
+                self._similar[w] = tuple(sim.split("|"))
+            if alt:
+                self._alternatives[w] = tuple(alt.split("|"))
+        self._function_list = self._function.tolist()
+
+    # ---- loading ---------------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> LoadedWordModel:
+        path = Path(path) if path is not None else MODEL_FILE
+        rebuild = "rebuild it with `annotator train --only words`"
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {k: np.asarray(data[k]) for k in data.files}
+        except FileNotFoundError:
+            raise WordModelError(f"loaded-word model {path} not found; {rebuild}") from None
+        except (OSError, ValueError, KeyError) as exc:
+            raise WordModelError(f"loaded-word model {path} cannot be read ({exc}); {rebuild}") from None
+        missing = [k for k in (*_ARRAYS, "info") if k not in arrays]
+        if missing:
+            raise WordModelError(f"loaded-word model {path} lacks {', '.join(missing)}; {rebuild}")
+        try:
+            info = json.loads(str(arrays.pop("info")))
+        except ValueError:
+            raise WordModelError(f"loaded-word model {path} has unreadable info; {rebuild}") from None
+        if info.get("format_version") != FORMAT_VERSION:
+            raise WordModelError(
+                f"loaded-word model {path} is of format {info.get('format_version')!r}, "
+                f"expected {FORMAT_VERSION}; {rebuild}"
+            )
+        n = len(arrays["words"])
+        for k in ("own", "before", "after", "tone", "function"):
+            if arrays[k].shape != (n,):
+                raise WordModelError(f"loaded-word model {path}: {k} has shape {arrays[k].shape}, expected ({n},)")
+        if arrays["standing"].shape != (len(STANDING),):
+            raise WordModelError(f"loaded-word model {path}: standing weights have the wrong shape")
+        for k in ("own", "before", "after", "tone", "stem_weight", "standing"):
+            if not np.isfinite(arrays[k]).all():
+                raise WordModelError(f"loaded-word model {path}: {k} holds a non-finite number")
+        model = cls(arrays, info, path)
+        model.info.setdefault("sha256", _sha256(path))
+        return model
+
+    # ---- scoring ---------------------------------------------------------------------------------
+
+    def score_tokens(
+        self, sentence: str, tokens: Sequence[Token] | None = None, offset: int = 0, standing: np.ndarray | None = None
+    ) -> list[TokenScore]:
+        """Every word token of ``sentence`` with its probability and logit parts (offsets + ``offset``)."""
+        if tokens is None or standing is None:
+            tokens, standing = sentence_tokens(sentence)
+        scores = self.score_sentences([tokens], [standing])
+        return [scores.token(k, offset) for k in range(len(scores))]
+
+    def score_sentences(self, sentences: Sequence[Sequence[Token]], standings: Sequence[np.ndarray]) -> DocScores:
+        """Scores of every token of many sentences at once (vectorised; tokens keep their offsets)."""
+        tokens = [t for ts in sentences for t in ts]
+        n = len(tokens)
+        if not n:
+            return DocScores([], np.zeros(0), {}, self._intercept)
+        lengths = np.fromiter((len(ts) for ts in sentences), dtype=np.int64, count=len(sentences))
+        sent = np.repeat(np.arange(len(sentences)), lengths)
+        first = np.zeros(n, dtype=bool)
+        first[np.concatenate(([0], np.cumsum(lengths)[:-1]))[lengths > 0]] = True
+        last = np.zeros(n, dtype=bool)
+        last[(np.cumsum(lengths) - 1)[lengths > 0]] = True
+        index = self._index
+        idx = np.fromiter((index.get(t.folded, -1) for t in tokens), dtype=np.int64, count=n)
+        known = idx >= 0
+        safe = np.where(known, idx, 0)
+        stem_weight = self._stem_weight
+        own = np.where(known, self._own[safe], self._oov["own"])
+        if not known.all():
+            digit = self._oov.get("digit", 0.0)
+            for k in np.flatnonzero(~known):
+                if tokens[k].folded[:1].isdigit():
+                    own[k] += digit
+        own += np.fromiter((stem_weight.get(t.key, 0.0) for t in tokens), dtype=np.float64, count=n)
+        before = np.zeros(n)
+        before[1:] = np.where(known[:-1], self._before[safe[:-1]], self._oov["before"])
+        before[first] = 0.0
+        after = np.zeros(n)
+        after[:-1] = np.where(known[1:], self._after[safe[1:]], self._oov["after"])
+        after[last] = 0.0
+        content = known & (idx < self._n_vec) & ~self._function[safe]
+        counts = np.bincount(sent, weights=content.astype(np.float64), minlength=len(sentences))
+        sums = np.bincount(sent, weights=np.where(content, self._tone[safe], 0.0), minlength=len(sentences))
+        tone = (sums / np.maximum(counts, 1.0))[sent]
+        standing = np.vstack(standings).astype(np.float64) @ self._standing
+        logit = self._intercept + own + before + after + tone + standing
+        prob = 1.0 / (1.0 + np.exp(-logit))
+        parts = {"own": own, "before": before, "after": after, "tone": tone, "standing": standing}
+        return DocScores(tokens, prob, parts, self._intercept)
+
+    def is_function_word(self, word: str) -> bool:
+        i = self._index.get(word)
+        return i is not None and self._function_list[i]
+
+    # ---- explanations ----------------------------------------------------------------------------
+
+    def similar_marked(self, word: str, k: int = 3) -> tuple[str, ...]:
+        """Up to ``k`` words that the training annotators marked as biased and that are closest to ``word``
+        in the word-vector space (the word itself first if it was marked); from a table built at training."""
+        own = (word,) if word in self._marked_set else ()
+        return (own + self._similar.get(word, ()))[:k]
+
+    def neutral_neighbours(self, word: str, k: int = 2) -> tuple[str, ...]:
+        """Automatic suggestions: up to ``k`` near words in the vector space that the model rates neutral on
+        their own and that are not forms of the same word (a table built at training)."""
+        return self._alternatives.get(word, ())[:k]
+
+
+def explanation_tables(
+    words: Sequence[str],
+    own: np.ndarray,
+    function: np.ndarray,
+    vectors: np.ndarray,
+    marked: Sequence[str],
+    intercept: float,
+    threshold: float,
+) -> dict[str, np.ndarray]:
+    """For every word the model could flag on its own (its own weight within 3 log-odds of the threshold):
+    the marked words nearest to it (cosine >= 0.5, up to 3, not sharing its first four letters) and up to 2
+    automatic alternatives (cosine >= 0.6, rated neutral on their own: own weight 2 log-odds under the
+    threshold, letters only, not grammatical, not sharing its first four letters). Stored in the model file
+    so that explaining a flag costs a look-up."""
+    n_vec = len(vectors)
+    unit = vectors.astype(np.float32)
+    unit = unit / (np.linalg.norm(unit, axis=1, keepdims=True) + 1e-9)
+    cut = math.log(threshold / (1 - threshold)) - intercept
+    candidates = [i for i in range(n_vec) if own[i] >= cut - 3.0 and words[i].isalpha() and not function[i]]
+    index = {w: i for i, w in enumerate(words)}
+    marked_rows = np.asarray([index[w] for w in marked if index.get(w, n_vec) < n_vec], dtype=np.int64)
+    neutral = np.asarray([(own[j] <= cut - 2.0) and words[j].isalpha() and not function[j] for j in range(n_vec)])
+    out_words, out_similar, out_alts = [], [], []
+    for start in range(0, len(candidates), 512):
+        rows = np.asarray(candidates[start : start + 512], dtype=np.int64)
+        sims_all = unit[rows] @ unit.T  # (batch, n_vec)
+        for r, i in enumerate(rows.tolist()):
+            word = words[i]
+            similar: list[str] = []
+            if marked_rows.size:
+                sims = sims_all[r, marked_rows]
+                for j in np.argsort(-sims)[:50]:
+                    if sims[j] < 0.5 or len(similar) >= 3:
+                        break
+                    w = words[marked_rows[j]]
+                    if w != word and w[:4] != word[:4]:
+                        similar.append(w)
+            row = sims_all[r]
+            top = np.argpartition(-row, min(200, n_vec - 1))[:200]
+            alts: list[str] = []
+            for j in top[np.argsort(-row[top])].tolist():
+                if row[j] < 0.6 or len(alts) >= 2:
+                    break
+                if j != i and neutral[j] and words[j][:4] != word[:4]:
+                    alts.append(words[j])
+            if similar or alts:
+                out_words.append(word)
+                out_similar.append("|".join(similar))
+                out_alts.append("|".join(alts))
+    return {
+        "explain_words": np.array(out_words, dtype=str),
+        "explain_similar": np.array(out_similar, dtype=str),
+        "explain_alternatives": np.array(out_alts, dtype=str),
+    }
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def default_word_model() -> LoadedWordModel:
+    return LoadedWordModel.load()

@@ -1,0 +1,112 @@
+"""Throughput of ``annotator batch``: articles per CPU-second and per wall-second, --jobs 1 and 2, with and
+without the classifier, against an in-process ``annotate()`` loop (the peer) in the same run.
+
+The bench corpus is built at run time in a temporary folder from ../shared/corpus, samples/ and, when
+present, the BASIL article bodies in ../shared/data/basil/articles/*/*.json (read, never copied into the
+repo). Each batch run is a fresh ``python -m annotator batch`` process, so the numbers include start-up
+and model loading; "marginal" subtracts a one-article run of the same command (start-up only).
+
+Run: PYTHONPATH=. python bench/bench_batch.py [--repeat 1] [--shared ../shared]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _shared(given: str | None) -> Path | None:
+    for candidate in [given, ROOT.parent / "shared", ROOT.parent.parent / "shared"]:
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return None
+
+
+def build_corpus(shared: Path | None, repeat: int) -> list[dict]:
+    rows = []
+    for p in sorted((ROOT / "samples").glob("*.txt")):
+        rows.append({"id": f"samples/{p.name}", "text": p.read_text(encoding="utf-8"), "source": "samples"})
+    if shared is not None:
+        for p in sorted((shared / "corpus").glob("*.txt")):
+            rows.append({"id": f"corpus/{p.name}", "text": p.read_text(encoding="utf-8"), "source": "corpus"})
+        for p in sorted((shared / "data" / "basil" / "articles").glob("*/*.json")):
+            data = json.loads(p.read_text(encoding="utf-8"))
+            paragraphs = [" ".join(x) if isinstance(x, list) else str(x) for x in data.get("body-paragraphs", [])]
+            text = "\n\n".join(x for x in paragraphs if x.strip())
+            if text.strip():
+                rows.append(
+                    {"id": f"basil/{p.name}", "text": text, "source": data.get("source"), "date": data.get("date")}
+                )
+    return [{**r, "id": f"{r['id']}#{k}"} for k in range(repeat) for r in rows]
+
+
+def _cpu_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_cli(corpus: Path, out: Path, jobs: int, classifier: bool) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the process and its workers) of one batch command."""
+    cmd = [sys.executable, "-m", "annotator", "batch", str(corpus), "-o", str(out), "--overwrite"]
+    cmd += ["--id-column", "id", "--source-column", "source", "--date-column", "date", "--jobs", str(jobs)]
+    if not classifier:
+        cmd.append("--no-classifier")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cpu0, t0 = _cpu_children(), time.perf_counter()
+    subprocess.run(cmd, check=True, env=env, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0, _cpu_children() - cpu0
+
+
+def in_process(rows: list[dict], classifier: bool) -> tuple[float, float]:
+    """The peer: one engine, ``annotate()`` per article in this process (load excluded)."""
+    from annotator.pipeline import Annotator
+
+    engine = Annotator(model="default" if classifier else None)
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    for r in rows:
+        engine.annotate(r["text"])
+    return time.perf_counter() - t0, time.process_time() - cpu0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--shared", help="the shared folder (default: ../shared)")
+    parser.add_argument("--repeat", type=int, default=1, help="copies of the corpus (default 1)")
+    args = parser.parse_args()
+    rows = build_corpus(_shared(args.shared), args.repeat)
+    words = sum(len(r["text"].split()) for r in rows)
+    print(f"corpus: {len(rows)} articles, {words:,} words ({words / len(rows):.0f} per article); {os.cpu_count()} CPUs")
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus, one = Path(tmp) / "corpus.jsonl", Path(tmp) / "one.jsonl"
+        corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        one.write_text(json.dumps(rows[0]) + "\n", encoding="utf-8")
+        print(f"{'run':<42}{'wall s':>8}{'CPU s':>8}{'art/CPU-s':>11}{'art/s':>8}{'marginal art/CPU-s':>20}")
+        for classifier in (False, True):
+            label = "classifier" if classifier else "no classifier"
+            wall, cpu = in_process(rows, classifier)
+            peer = len(rows) / cpu
+            print(
+                f"{'in-process annotate() loop, ' + label:<42}{wall:8.2f}{cpu:8.2f}{peer:11.1f}{len(rows) / wall:8.1f}"
+            )
+            for jobs in (1, 2):
+                wall, cpu = run_cli(corpus, Path(tmp) / "out.jsonl", jobs, classifier)
+                _, cpu1 = run_cli(one, Path(tmp) / "out1.jsonl", jobs, classifier)
+                marginal = (len(rows) - 1) / max(cpu - cpu1, 1e-9)
+                name = f"batch --jobs {jobs}, {label}"
+                print(
+                    f"{name:<42}{wall:8.2f}{cpu:8.2f}{len(rows) / cpu:11.1f}{len(rows) / wall:8.1f}{marginal:20.1f}"
+                    f"   ({marginal / peer:.2f}x the loop per CPU-s; start-up {cpu1:.1f} CPU s)"
+                )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Throughput and latency of ``annotator serve`` for the 8 KB Ukraine article: requests/s and p50/p95 latency
+with 1 and 2 uvicorn workers, against ``annotate()`` called in-process (the peer) in the same run.
+
+The server runs as a real ``annotator serve`` process on a free localhost port; several client threads
+post the article at once. Run: PYTHONPATH=. python bench/bench_serve.py [--requests 60] [--clients 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _article() -> str:
+    for shared in (ROOT.parent / "shared", ROOT.parent.parent / "shared"):
+        path = shared / "corpus" / "ukraine_nato_partnership.txt"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    sys.exit("needs ../shared/corpus/ukraine_nato_partnership.txt")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, seconds: float = 90) -> None:
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            if httpx.get(url + "/health", timeout=2).json().get("status") == "ok":
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("the server did not start")
+
+
+def run(workers: int, text: str, requests: int, clients: int) -> tuple[float, float, float]:
+    """(requests per second, p50 ms, p95 ms)."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "annotator", "serve", "--port", str(port), "--workers", str(workers)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait(url)
+        with httpx.Client(base_url=url, timeout=120) as client:
+            for _ in range(2 * workers):  # warm every worker
+                client.post("/annotate", json={"text": text}).raise_for_status()
+
+            def one(_: int) -> float:
+                t0 = time.perf_counter()
+                client.post("/annotate", json={"text": text}).raise_for_status()
+                return time.perf_counter() - t0
+
+            t0 = time.perf_counter()
+            with ThreadPoolExecutor(clients) as pool:
+                latencies = sorted(pool.map(one, range(requests)))
+            elapsed = time.perf_counter() - t0
+        p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
+        return requests / elapsed, statistics.median(latencies) * 1000, p95 * 1000
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args()
+    text = _article()
+    from annotator.pipeline import Annotator
+
+    engine = Annotator()
+    engine.annotate(text)
+    t0 = time.perf_counter()
+    n = 20
+    for _ in range(n):
+        engine.annotate(text)
+    peer = n / (time.perf_counter() - t0)
+    print(
+        f"article: {len(text.encode()):,} bytes; {os.cpu_count()} CPUs; "
+        f"{args.requests} requests, {args.clients} clients"
+    )
+    print(f"in-process annotate(): {peer:.1f} per s (the peer)")
+    for workers in (1, 2):
+        rps, p50, p95 = run(workers, text, args.requests, args.clients)
+        print(
+            f"serve --workers {workers}: {rps:.1f} req/s ({rps / peer:.2f}x the peer), "
+            f"p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()

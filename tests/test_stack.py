@@ -1,0 +1,117 @@
+"""Sentence scores stacked with word evidence: loading, exact explanations, faithfulness, errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from annotator.model.sentence import BiasModel, ModelError
+from annotator.model.stack import STACK_FILE, StackedBiasModel, StackError, load_sentence_model
+from tests.conftest import ROOT, SHARED
+
+MODELS = ROOT / "models"
+
+
+@pytest.fixture(scope="module")
+def stacked():
+    model = load_sentence_model()
+    assert isinstance(model, StackedBiasModel), "the bundled models/ ship a sentence_stack.json"
+    return model
+
+
+def test_stack_scores_match_predict_proba_and_stay_in_range(stacked):
+    texts = ["Critics slammed the reckless plan.", "The council met on Tuesday.", ""]
+    probs = stacked.predict_proba(texts)
+    scored = stacked.score(texts)
+    assert np.allclose(probs, [p for p, _ in scored])
+    assert all(0.0 < p < 1.0 for p in probs)
+
+
+@pytest.mark.parametrize(
+    "sentence, word, reason",
+    [
+        ("The senator's reckless scheme enraged voters across the state.", "reckless", "an adjective of judgement"),
+        ("Critics slammed the governor's disastrous budget.", "disastrous", "a verdict on a budget"),
+        ("The candidates continued their mudslinging into the final week.", "mudslinging", "a loaded noun"),
+        ("Republicans blasted the radical proposal on Tuesday.", "radical", "a label"),
+    ],
+)
+def test_stack_removing_a_flagged_word_lowers_its_sentence_score(stacked, sentence, word, reason):
+    without = sentence.replace(word + " ", "", 1)
+    assert without != sentence
+    before, after = stacked.predict_proba([sentence, without])
+    assert after < before, reason
+
+
+def test_stack_flagged_words_carry_their_evidence_in_top_terms(stacked):
+    (p, terms), = stacked.score(["The candidates continued their mudslinging into the final week."])
+    weights = dict(terms)
+    assert weights.get("mudslinging", 0) > 0
+    assert terms[0][0] != "[common words]"
+
+
+def test_stack_plain_classifier_without_the_stack_file(tmp_path):
+    for name in ("bias_model.skops", "metrics.json", "loaded_words.npz"):
+        shutil.copy(MODELS / name, tmp_path / name)
+    model = load_sentence_model(tmp_path / "bias_model.skops")
+    assert isinstance(model, BiasModel)
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (lambda r: {**r, "weights": {**r["weights"], "max": "x"}}, "a weight that is not a number"),
+        (lambda r: {**r, "format_version": 7}, "another format"),
+        (lambda r: {**r, "intercept": float("inf")}, "a non-finite weight"),
+        (lambda r: {**r, "word_model_sha256": "0" * 64}, "fitted for another word model"),
+        (None, "not JSON"),
+    ],
+)
+def test_stack_bad_stack_file_is_one_clear_error(tmp_path, change, reason):
+    for name in ("bias_model.skops", "metrics.json", "loaded_words.npz"):
+        shutil.copy(MODELS / name, tmp_path / name)
+    if change is None:
+        (tmp_path / STACK_FILE).write_text("{not json", encoding="utf-8")
+    else:
+        record = json.loads((MODELS / STACK_FILE).read_text(encoding="utf-8"))
+        (tmp_path / STACK_FILE).write_text(json.dumps(change(record)), encoding="utf-8")
+    with pytest.raises(StackError) as exc:
+        load_sentence_model(tmp_path / "bias_model.skops")
+    assert isinstance(exc.value, ModelError) and "\n" not in str(exc.value), reason
+
+
+def test_stack_missing_word_model_is_a_model_error(tmp_path):
+    for name in ("bias_model.skops", "metrics.json", STACK_FILE):
+        shutil.copy(MODELS / name, tmp_path / name)
+    with pytest.raises(StackError):
+        load_sentence_model(tmp_path / "bias_model.skops")
+
+
+def test_stack_ukraine_quote_no_longer_explained_by_common_words(stacked, ukraine_text):
+    from annotator import Annotator
+
+    doc = Annotator(model=stacked).annotate(ukraine_text)
+    for s in doc.sentences:
+        if s.top_terms:
+            assert s.top_terms[0][0] != "[common words]"
+
+
+needs_data = pytest.mark.skipif(not (SHARED / "data" / "babe").is_dir(), reason="../shared/data is not available")
+
+
+@needs_data
+def test_stack_test_split_numbers_match_metrics(stacked):
+    from sklearn.metrics import f1_score
+
+    from annotator.model import data as D
+    from annotator.model import training as T
+
+    recorded = json.loads((MODELS / "metrics.json").read_text(encoding="utf-8"))["sentence_stack"]["test"]
+    _, test_df = T.split_frames(D.load_sg2(SHARED / "data"), D.read_test_split(MODELS / D.TEST_SPLIT_FILE))
+    p = stacked.predict_proba(list(test_df["text"]))
+    got = f1_score(test_df["y"].to_numpy(), p >= 0.5, average="macro")
+    assert got == pytest.approx(recorded["stacked"]["macro_f1"], abs=1e-4)
+    assert recorded["stacked"]["macro_f1"] >= 0.78
