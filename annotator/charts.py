@@ -1,7 +1,7 @@
 """Plotly figures of a (filtered) Document or of a two-text Comparison: pure functions, the same in the app and
 the HTML reports.
 
-Each bar carries its category's colour from ``annotator.ui.palette`` so charts match the highlights. User
+Each bar carries its category's colour from ``annotator.render.palette`` so charts match the highlights. User
 text that appears in hover labels is HTML-escaped (plotly renders a subset of HTML in labels).
 """
 
@@ -14,8 +14,8 @@ import plotly.graph_objects as go
 
 from annotator.compare import Comparison
 from annotator.document import Document
+from annotator.render.palette import VOICE_LABELS, CategoryStyle, category_styles, style_for
 from annotator.summary import BIASED_THRESHOLD
-from annotator.ui.palette import VOICE_LABELS, CategoryStyle, category_styles, style_for
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 _VOICE_ORDER = ("author", "reported", "quote")

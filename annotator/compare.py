@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from annotator.document import Document
+from annotator.rewrite import same_form
 from annotator.summary import Summary, summarize
 from annotator.textnorm import fold
 
@@ -111,9 +112,15 @@ class Comparison:
 
 
 def _alternatives(doc: Document) -> dict[str, tuple[str, ...]]:
+    """Neutral alternatives of each loaded term the text uses as the term itself.
+
+    The alternatives are written for the term: "provocation" -> "action" fits "a provocation", but not
+    "provocative acts" (another word form the entry also flags), so a text that only has other forms of a
+    term pairs with nothing, the same rule the neutral rewrites follow.
+    """
     out: dict[str, tuple[str, ...]] = {}
     for a in doc.annotations:
-        if a.detector == "lexicon":
+        if a.detector == "lexicon" and (not a.term or same_form(doc.evidence(a.span), a.term)):
             out.setdefault(_term_key(doc, a), a.alternatives)
     return out
 

@@ -24,7 +24,7 @@ from annotator.limits import surrogate_message
 ENV_VAR = "ANNOTATOR_FEEDBACK_DB"
 DECISIONS = ("agree", "disagree")
 TARGETS = ("annotation", "sentence")
-_SCHEMA = """
+_DECISIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS decisions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     created_at TEXT NOT NULL,
@@ -42,13 +42,63 @@ CREATE TABLE IF NOT EXISTS decisions (
     note TEXT NOT NULL DEFAULT '',
     model_id TEXT NOT NULL DEFAULT '',
     lexicon_version TEXT NOT NULL DEFAULT '',
-    UNIQUE (text_hash, target, start, end, detector)
-);
-CREATE TABLE IF NOT EXISTS ignored_terms (
-    term TEXT PRIMARY KEY,
-    created_at TEXT NOT NULL
-);
+    reviewer TEXT NOT NULL DEFAULT '',
+    UNIQUE (text_hash, target, start, end, detector, reviewer)
+)
 """
+_IGNORED_TABLE = """
+CREATE TABLE IF NOT EXISTS ignored_terms (
+    reviewer TEXT NOT NULL DEFAULT '',
+    term TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (reviewer, term)
+)
+"""
+_SCHEMA = _DECISIONS_TABLE + ";\n" + _IGNORED_TABLE + ";\n"
+SCHEMA_VERSION = 2  # 1: no reviewer column, one ignore list for everybody; 2: decisions and ignore lists per reviewer
+MAX_REVIEWER_CHARS = 80
+
+
+def reviewer_key(name: str | None) -> str:
+    """A reviewer's name as stored: spaces collapsed, at most 80 characters; "" for no name."""
+    return " ".join((name or "").split())[:MAX_REVIEWER_CHARS]
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring a database written before reviewers existed up to the current schema, keeping every row.
+
+    Version-1 decisions and ignored terms belong to the unnamed reviewer (""). SQLite cannot change a
+    UNIQUE constraint or primary key in place, so each old table is copied into a new one, in one
+    transaction that also re-checks the version (two processes opening an old file at once migrate it once).
+    """
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(decisions)")}
+            if columns and "reviewer" not in columns:
+                conn.execute("ALTER TABLE decisions RENAME TO decisions_v1")
+                old = [c for c in Decision.__dataclass_fields__ if c in columns]
+                conn.execute(_DECISIONS_TABLE)
+                conn.execute(
+                    f"INSERT INTO decisions ({', '.join(old)}) SELECT {', '.join(old)} FROM decisions_v1 ORDER BY id"
+                )
+                conn.execute("DROP TABLE decisions_v1")
+            columns = {row[1] for row in conn.execute("PRAGMA table_info(ignored_terms)")}
+            if columns and "reviewer" not in columns:
+                conn.execute("ALTER TABLE ignored_terms RENAME TO ignored_terms_v1")
+                conn.execute(_IGNORED_TABLE)
+                conn.execute(
+                    "INSERT INTO ignored_terms (reviewer, term, created_at) SELECT '', term, created_at "
+                    "FROM ignored_terms_v1"
+                )
+                conn.execute("DROP TABLE ignored_terms_v1")
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 class FeedbackError(RuntimeError):
@@ -73,6 +123,7 @@ class Decision:
     sentence: str = ""
     score: float | None = None
     note: str = ""
+    reviewer: str = ""  # who made the call ("" when no name was given)
     model_id: str = ""
     lexicon_version: str = ""
     created_at: str = ""
@@ -104,6 +155,7 @@ class FeedbackStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self._connect() as conn:
                 self._check_integrity(conn)
+                _migrate(conn)  # writes only when the file is older than SCHEMA_VERSION (or new)
                 conn.executescript(_SCHEMA)
         except FeedbackError:
             raise
@@ -158,21 +210,31 @@ class FeedbackStore:
             problem = surrogate_message(value) if isinstance(value, str) else None
             if problem:
                 raise FeedbackInputError(f"{key}: {problem}")
+        row["reviewer"] = reviewer_key(row["reviewer"])
         row["created_at"] = row["created_at"] or datetime.now(UTC).isoformat(timespec="seconds")
         columns = ", ".join(row)
         placeholders = ", ".join(f":{k}" for k in row)
-        updates = ", ".join(f"{k} = excluded.{k}" for k in row if k not in ("text_hash", "target", "start", "end"))
+        keys = ("text_hash", "target", "start", "end", "detector", "reviewer")
+        updates = ", ".join(f"{k} = excluded.{k}" for k in row if k not in keys)
         with self._connect() as conn:
             conn.execute(
                 f"INSERT INTO decisions ({columns}) VALUES ({placeholders}) "
-                f"ON CONFLICT (text_hash, target, start, end, detector) DO UPDATE SET {updates}",
+                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
                 row,
             )
 
-    def decisions(self, text_hash: str | None = None) -> list[Decision]:
-        query = "SELECT * FROM decisions" + (" WHERE text_hash = ?" if text_hash else "") + " ORDER BY id"
+    def decisions(self, text_hash: str | None = None, reviewer: str | None = None) -> list[Decision]:
+        """Every decision, or those on one text and/or by one reviewer ("" is the unnamed reviewer)."""
+        where, params = [], []
+        if text_hash:
+            where.append("text_hash = ?")
+            params.append(text_hash)
+        if reviewer is not None:
+            where.append("reviewer = ?")
+            params.append(reviewer_key(reviewer))
+        query = "SELECT * FROM decisions" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
         with self._connect() as conn:
-            rows = conn.execute(query, (text_hash,) if text_hash else ()).fetchall()
+            rows = conn.execute(query, params).fetchall()
         out = []
         for row in rows:
             values = dict(row)  # sqlite3.Row has keys(), so dict() maps column names to values
@@ -180,40 +242,49 @@ class FeedbackStore:
             out.append(Decision(**values))
         return out
 
-    def forget(self, text_hash: str, target: str, start: int, end: int, detector: str = "") -> None:
+    def forget(self, text_hash: str, target: str, start: int, end: int, detector: str = "", reviewer: str = "") -> None:
         with self._connect() as conn:
             conn.execute(
-                "DELETE FROM decisions WHERE text_hash = ? AND target = ? AND start = ? AND end = ? AND detector = ?",
-                (text_hash, target, start, end, detector),
+                "DELETE FROM decisions WHERE text_hash = ? AND target = ? AND start = ? AND end = ? AND detector = ? "
+                "AND reviewer = ?",
+                (text_hash, target, start, end, detector, reviewer_key(reviewer)),
             )
 
-    # ---- ignore list ---------------------------------------------------------------------------------
+    # ---- ignore lists, one per reviewer ------------------------------------------------------------------
 
-    def ignored_terms(self) -> set[str]:
+    def ignored_terms(self, reviewer: str = "") -> set[str]:
+        """The terms on one reviewer's ignore list (never anyone else's)."""
         with self._connect() as conn:
-            return {row["term"] for row in conn.execute("SELECT term FROM ignored_terms")}
+            rows = conn.execute("SELECT term FROM ignored_terms WHERE reviewer = ?", (reviewer_key(reviewer),))
+            return {row["term"] for row in rows}
 
-    def ignore(self, term: str) -> None:
+    def ignore(self, term: str, reviewer: str = "") -> None:
         with self._connect() as conn:
             conn.execute(
-                "INSERT OR IGNORE INTO ignored_terms (term, created_at) VALUES (?, ?)",
-                (term.strip().lower(), datetime.now(UTC).isoformat(timespec="seconds")),
+                "INSERT OR IGNORE INTO ignored_terms (reviewer, term, created_at) VALUES (?, ?, ?)",
+                (reviewer_key(reviewer), term.strip().lower(), datetime.now(UTC).isoformat(timespec="seconds")),
             )
 
-    def unignore(self, term: str) -> None:
+    def unignore(self, term: str, reviewer: str = "") -> None:
         with self._connect() as conn:
-            conn.execute("DELETE FROM ignored_terms WHERE term = ?", (term.strip().lower(),))
+            conn.execute(
+                "DELETE FROM ignored_terms WHERE reviewer = ? AND term = ?",
+                (reviewer_key(reviewer), term.strip().lower()),
+            )
 
-    def ignore_rejected_terms(self) -> list[str]:
-        """Add every lexicon term a reviewer disagreed with to the ignore list; returns the new ones."""
-        rejected = {
+    def rejected_terms(self, reviewer: str = "") -> set[str]:
+        """Lexicon terms this reviewer marked "disagree" on some highlight."""
+        return {
             d.term.strip().lower()
-            for d in self.decisions()
+            for d in self.decisions(reviewer=reviewer)
             if d.target == "annotation" and d.detector == "lexicon" and d.decision == "disagree" and d.term
         }
-        new = sorted(rejected - self.ignored_terms())
+
+    def ignore_rejected_terms(self, reviewer: str = "") -> list[str]:
+        """Add every lexicon term this reviewer disagreed with to their ignore list; returns the new ones."""
+        new = sorted(self.rejected_terms(reviewer) - self.ignored_terms(reviewer))
         for term in new:
-            self.ignore(term)
+            self.ignore(term, reviewer)
         return new
 
     # ---- export ----------------------------------------------------------------------------------------

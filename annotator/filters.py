@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from annotator.document import Document, Sentence
+from annotator.document import Annotation, Document, Sentence
+from annotator.textnorm import fold
 
 
 @dataclass(frozen=True)
@@ -19,12 +20,16 @@ class ViewSettings:
 
     ``include_quotes=False`` keeps only the writer's own words: flags inside direct quotes are dropped and
     quoted sentences lose their bias score (reported speech is the writer's paraphrase and stays).
+    ``ignore_terms``: a reviewer's ignore list (folded word-list terms or matched words); loaded-term flags
+    on them are hidden. A view filter, not an engine setting, so one reviewer's list never changes what
+    another reviewer sees, and the app can say how many flags it hides.
     """
 
     detectors: frozenset[str] | None = None
     categories: frozenset[str] | None = None
     min_score: float = 0.0
     include_quotes: bool = True
+    ignore_terms: frozenset[str] = frozenset()
 
     @classmethod
     def make(
@@ -33,17 +38,25 @@ class ViewSettings:
         categories: Iterable[str] | None = None,
         min_score: float = 0.0,
         include_quotes: bool = True,
+        ignore_terms: Iterable[str] = (),
     ) -> ViewSettings:
         return cls(
             frozenset(detectors) if detectors is not None else None,
             frozenset(categories) if categories is not None else None,
             float(min_score),
             bool(include_quotes),
+            frozenset(fold(t.strip()) for t in ignore_terms if t.strip()),
         )
 
     @property
     def is_default(self) -> bool:
-        return self.detectors is None and self.categories is None and self.min_score <= 0 and self.include_quotes
+        return (
+            self.detectors is None
+            and self.categories is None
+            and self.min_score <= 0
+            and self.include_quotes
+            and not self.ignore_terms
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +64,7 @@ class ViewSettings:
             "categories": sorted(self.categories) if self.categories is not None else "all",
             "min_score": self.min_score,
             "include_quotes": self.include_quotes,
+            **({"ignored_terms": sorted(self.ignore_terms)} if self.ignore_terms else {}),
         }
 
     def describe(self) -> str:
@@ -66,7 +80,17 @@ class ViewSettings:
             parts.append(f"minimum score {self.min_score:.2f}")
         if not self.include_quotes:
             parts.append("quoted words not counted")
+        if self.ignore_terms:
+            n = len(self.ignore_terms)
+            parts.append(f"{n} ignored term{'s' if n != 1 else ''} hidden")
         return "; ".join(parts)
+
+
+def is_ignored(doc: Document, annotation: Annotation, ignore_terms: frozenset[str]) -> bool:
+    """Whether a loaded-term flag is on an ignore list (by its word-list term or the words matched)."""
+    if annotation.detector != "lexicon":
+        return False
+    return not {fold(annotation.term), fold(doc.evidence(annotation.span))}.isdisjoint(ignore_terms)
 
 
 def apply_view(doc: Document, settings: ViewSettings) -> Document:
@@ -78,6 +102,7 @@ def apply_view(doc: Document, settings: ViewSettings) -> Document:
         and (settings.categories is None or a.category in settings.categories)
         and a.score >= settings.min_score - 1e-9
         and (settings.include_quotes or a.voice != "quote")
+        and not (settings.ignore_terms and is_ignored(doc, a, settings.ignore_terms))
     )
     sentences = doc.sentences
     if not settings.include_quotes:

@@ -140,6 +140,51 @@ def match_form(original: str, term: str, replacement: str, at_start: bool = Fals
     return out
 
 
+_AN_EXCEPTIONS = re.compile(r"^(?:hour|honest|honou?r|heir)", re.IGNORECASE)  # a silent h: "an hour"
+_A_EXCEPTIONS = re.compile(r"^(?:uni|use|usu|ura|uro|utop|eu|ewe|one\b|once)", re.IGNORECASE)  # "a union"
+_VOWEL_LETTER_NAMES = set("AEFHILMNORSX")  # initialisms read letter by letter: "an FBI agent", "an NGO"
+_ARTICLE_BEFORE = re.compile(r"(?:^|(?<=[\s\"'“‘(\[]))(an?)(\s+)$", re.IGNORECASE)
+
+
+def indefinite_article(word: str) -> str:
+    """ "a" or "an" for the word that follows it, by its first sound (a spelling heuristic with the common
+    exceptions: "an hour", "a union", "a one-off", "an FBI raid")."""
+    word = word.strip("\"'“”‘’([")
+    if not word:
+        return "a"
+    head = re.split(r"[\s\-]", word, maxsplit=1)[0]
+    if len(head) > 1 and head.isupper() and head.isalpha() and (len(head) <= 3 or not re.search("[AEIOU]", head)):
+        return "an" if head[0] in _VOWEL_LETTER_NAMES else "a"
+    if _AN_EXCEPTIONS.match(word):
+        return "an"
+    if _A_EXCEPTIONS.match(word):
+        return "a"
+    return "an" if word[0].lower() in "aeiou" else "a"
+
+
+def _with_case(article: str, like: str) -> str:
+    if like.isupper() and len(like) > 1:
+        return article.upper()
+    return article[:1].upper() + article[1:] if like[:1].isupper() else article
+
+
+def _article_fix(doc: Document, sentence: Span, change: Change, floor: int) -> Change | None:
+    """A change of the "a"/"an" just before ``change`` when the new word needs the other one
+    ("A coup d'etat" -> "An ouster"); ``floor`` is where the text before it may still be changed."""
+    before = _ARTICLE_BEFORE.search(doc.text[max(floor, sentence.start) : change.span.start])
+    if before is None:
+        return None
+    following = change.replacement or doc.text[change.span.end : sentence.end].lstrip()
+    if not following.strip():
+        return None
+    wanted = indefinite_article(following)
+    written = before.group(1)
+    if written.lower() == wanted:
+        return None
+    start = max(floor, sentence.start) + before.start(1)
+    return Change(Span(start, start + len(written)), written, _with_case(wanted, written))
+
+
 def rewrite_sentence(doc: Document, sentence: Span, annotations: list[Annotation]) -> Rewrite | None:
     changes = []
     lead_end = _LEAD.match(doc.text, sentence.start, sentence.end).end()  # spaces, quotes, brackets opening it
@@ -162,6 +207,15 @@ def rewrite_sentence(doc: Document, sentence: Span, annotations: list[Annotation
         changes.append(Change(a.span, original, match_form(original, a.term or original, alternative, at_start)))
     if not changes:
         return None
+    fixed: list[Change] = []
+    for c in changes:
+        article = _article_fix(doc, sentence, c, fixed[-1].span.end if fixed else sentence.start)
+        if article is not None:  # one change from the article on: "a provocation" -> "an action"
+            gap = doc.text[article.span.end : c.span.start]
+            span = Span(article.span.start, c.span.end)
+            c = Change(span, doc.evidence(span), article.replacement + gap + c.replacement)
+        fixed.append(c)
+    changes = fixed
     parts, pos = [], sentence.start
     for c in changes:
         parts += [doc.text[pos : c.span.start], c.replacement]

@@ -8,9 +8,33 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from annotator.document import Document
+from annotator.document import Annotation, Document
+from annotator.textnorm import fold
 
 BIASED_THRESHOLD = 0.5
+
+
+# Detectors whose ``term`` is a word-list entry: their hits group under it ("Kiev" and "Kiev's" are one term).
+TERM_DETECTORS = ("lexicon", "hedge")
+
+
+def term_key(doc: Document, a: Annotation) -> str:
+    """What a flag is "the same term" by: the word-list term for lexicon and hedge hits, else the words."""
+    if a.detector in TERM_DETECTORS and a.term:
+        return fold(a.term)
+    return fold(" ".join(doc.evidence(a.span).split()))
+
+
+def term_counts(doc: Document, detectors: tuple[str, ...] = ("lexicon",)) -> list[tuple[str, int]]:
+    """Uses per term, most used first, under the word-list spelling: [("Kiev", 11), ...], not kiev 9 / kiev's 2."""
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for a in doc.annotations:
+        if a.detector in detectors:
+            key = term_key(doc, a)
+            counts[key] = counts.get(key, 0) + 1
+            names.setdefault(key, a.term or " ".join(doc.evidence(a.span).split()))
+    return sorted(((names[k], n) for k, n in counts.items()), key=lambda item: -item[1])
 
 
 @dataclass(frozen=True)
@@ -53,7 +77,6 @@ def summarize(doc: Document) -> Summary:
         for voice in ("author", "reported", "quote")
     }
     lexicon_hits = [a for a in doc.annotations if a.detector == "lexicon"]
-    terms = Counter(doc.evidence(a.span).lower() for a in lexicon_hits)
     return Summary(
         words=words,
         sentences=len(doc.sentences),
@@ -67,5 +90,5 @@ def summarize(doc: Document) -> Summary:
         anonymous_sources=sum(a.detector == "anonymous_source" for a in doc.annotations),
         categories=dict(Counter(a.category for a in doc.annotations).most_common()),
         detectors=dict(Counter(a.detector for a in doc.annotations).most_common()),
-        top_terms=terms.most_common(10),
+        top_terms=term_counts(doc)[:10],
     )

@@ -62,6 +62,35 @@ def report_verbs(path: Path = REPORT_VERBS_FILE) -> ReportVerbs:
     return ReportVerbs(frozenset(forms), frozenset(finite), frozenset(doubt))
 
 
+# A verb form after a possessive or an article is a noun ("Clinton's comments were racist", "her claims"):
+# it reports nothing.
+_NOT_A_NOUN = "".join(
+    f"(?<!{w})"
+    for w in ("['’]s ", "s['’] ", r"\bhis ", r"\bher ", r"\bits ", r"\bour ", r"\bmy ", r"\bthe ", r"\btheir ")
+)
+# Subordinate clauses that can open a writer's own sentence: a report verb inside one ("While critics say
+# X, ...") does not make the main clause after the comma reported speech. "As X said, ..." is not here: it
+# attributes the main clause.
+_SUBORDINATOR = re.compile(
+    r"\s*(?:while|whilst|although|though|even\s+though|even\s+as|even\s+if|whereas|despite|in\s+spite\s+of|"
+    r"when|after|before|since|because|once|until|unless|if)\b",
+    re.IGNORECASE,
+)
+
+
+def main_clause_start(sentence: str) -> int:
+    """Offset in ``sentence`` where the main clause starts when it opens with a subordinate clause that holds
+    a report verb ("While the establishment continues to push the notion that ..., more proof ..."): just
+    after the first comma that follows that verb. 0 when the sentence does not open that way."""
+    if not _SUBORDINATOR.match(sentence):
+        return 0
+    cue = _patterns()[2].search(sentence)
+    if cue is None:
+        return 0
+    comma = sentence.find(",", cue.end())
+    return comma + 1 if comma != -1 else 0
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     verbs = report_verbs()
@@ -80,7 +109,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
     finite = _trie(verbs.finite)
     reported = re.compile(
-        rf"\baccording\s+to\b|\bin\s+(?:his|her|their|its)\s+(?:opinion|view|words)\b|\b(?:{finite})\b|"
+        rf"\baccording\s+to\b|\bin\s+(?:his|her|their|its)\s+(?:opinion|view|words)\b|{_NOT_A_NOUN}\b(?:{finite})\b|"
         rf"\bas\s+(?:[\w'’-]+\s+){{0,5}}{verb}\b"
         rf"|\b(?:they|we|[a-z]+s)\s+(?:{'|'.join(_PLURAL_VERBS)})\b",
         re.IGNORECASE,
@@ -370,7 +399,8 @@ def assign_voices(text: str, sentences: Sequence[Sentence], quotes: Sequence[Quo
             if quoted_share(sentence.span, index) >= 0.5:
                 voice = "quote"
             else:
-                if is_reported(_unquoted(text, sentence.span, index)):
+                unquoted = _unquoted(text, sentence.span, index)
+                if is_reported(unquoted[main_clause_start(unquoted) :]):
                     voice = "reported"
         out.append(Sentence(sentence.span, sentence.kind, voice, sentence.paragraph, sentence.bias, sentence.top_terms))
     return out

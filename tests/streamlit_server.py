@@ -93,3 +93,28 @@ def annotate_in_page(page, text: str) -> None:
         arg=len(text),
         timeout=30_000,
     )
+
+
+def screenshot_annotate(page, path: Path) -> None:
+    """The README's screenshot of the Annotate page (after ``annotate_in_page``): the summary, legend and the
+    start of the article with one tooltip open. Leaves the page at a 1400x1000 viewport."""
+    page.set_viewport_size({"width": 1400, "height": 1700})
+    page.get_by_role("heading", name="Summary").evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    marks = page.locator(".fa-article mark.fa-m").all()[:15]
+    in_view = [m for m in marks if (m.bounding_box() or {"y": 1e9})["y"] < 1300]
+    if in_view:
+        in_view[min(1, len(in_view) - 1)].hover()
+        page.wait_for_timeout(200)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": 1400, "height": 1000})
+
+
+def screenshot_compare(page, path: Path) -> None:
+    """The README's screenshot of the Compare page (after the demo pair is shown): profiles and charts."""
+    page.set_viewport_size({"width": 1400, "height": 2300})
+    page.get_by_role("heading", name="Framing profiles").evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(500)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path))

@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from annotator.feedback import FeedbackStore, text_hash
+from annotator.ui.feedback_page import TABLE_KEYS
 from tests.conftest import SAMPLES
 from tests.files import make_damaged_feedback_db
 
@@ -90,7 +91,8 @@ def test_app_compare_page_profiles_charts_terms_pairs_and_articles():
     assert list(profiles.columns) == ["Measure", "Kremlin wire", "Kyiv daily", "What it means"]
     assert "Loaded terms per 100 words" in set(profiles["Measure"])
     assert len(at.get("plotly_chart")) == 4
-    only_a, both, only_b = _tables(at, "Term")
+    only_a, only_b, both = _tables(at, "Term")
+    assert list(only_a.columns[:2]) == ["Term", "Category"], "the category is never pushed off-screen"
     assert {"coup d'etat", "Kiev regime", "Russophobia"} <= set(only_a["Term"])
     assert {"sham election", "puppet government", "mouthpiece"} <= set(only_b["Term"])
     assert list(both["Term"]) == ["so-called"]
@@ -201,52 +203,138 @@ def test_app_word_list_rejects_unreadable_file():
 # ---- reviewer feedback ---------------------------------------------------------------------------------
 
 
+def _select(at: AppTest, kind: str, rows: list[int]) -> AppTest:
+    """Tick rows of the Flags ("flags") or Sentences ("sentences") table, as a click on their boxes does."""
+    key = at.session_state[TABLE_KEYS][kind]
+    at.session_state[key] = {"selection": {"rows": rows, "columns": []}}
+    return _run(at)
+
+
+def _flag_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "Uses" in d.value.columns or "Count" in d.value.columns)
+
+
+def _as(at: AppTest, reviewer: str) -> AppTest:
+    at.text_input(key="reviewer").set_value(reviewer)
+    return _run(at)
+
+
 def test_app_feedback_mark_flags_and_sentences_then_see_them_again(feedback_db):
-    at = _annotate(_app(), TEXT_A)
-    flags = _editor(at, "flag_feedback")
-    first = flags.value.iloc[0]
-    assert first["Text"] == "Kiev Regime" and first["Your call"] == ""
-    calls = {0: {"Your call": "disagree", "Note": "headline style"}, 1: {"Your call": "agree"}}
-    _seed(at, flags.key, edited_rows=calls)
-    sentences = _editor(at, "sentence_feedback")
-    scored = int(sentences.value["Bias"].first_valid_index())
-    _seed(at, sentences.key, edited_rows={scored: {"Your call": "agree"}})
+    at = _as(_annotate(_app(), TEXT_A), "Ana")
+    flags = _flag_table(at)
+    assert flags["Text"].iloc[0] == "Kiev Regime / Kiev regime" and flags["Count"].iloc[0] == 2
+    assert flags["Your call"].iloc[0] == ""
+    assert at.button(key="flags_disagree").disabled, "nothing selected yet"
+    _select(at, "flags", [0])
+    note_key = at.session_state[TABLE_KEYS]["flags"] + "_note"
+    at.text_input(key=note_key).set_value("headline style")
+    at.button(key="flags_disagree").click()
+    _run(at)
+    assert at.success and "Saved “disagree” on 1 row(s) for Ana" in at.success[0].value
+    _select(at, "flags", [1])
+    at.button(key="flags_agree").click()
+    _run(at)
+    sentences = next(d.value for d in at.dataframe if "Sentence" in d.value.columns)
+    scored = int(sentences["Bias"].first_valid_index())
+    _select(at, "sentences", [scored])
+    at.button(key="sentences_agree").click()
+    _run(at)
 
     stored = FeedbackStore(feedback_db).decisions(text_hash(TEXT_A))
-    by_target = {(d.target, d.decision) for d in stored}
-    assert by_target == {("annotation", "disagree"), ("annotation", "agree"), ("sentence", "agree")}
-    rejected = next(d for d in stored if d.decision == "disagree")
-    assert (rejected.term, rejected.note, rejected.detector) == ("Kiev regime", "headline style", "lexicon")
-    assert TEXT_A[rejected.start : rejected.end] == "Kiev Regime"
-    assert rejected.model_id and rejected.lexicon_version
+    rejected = [d for d in stored if d.decision == "disagree"]
+    assert len(rejected) == 2, "a call on a grouped row is a call on each use"
+    assert {(d.term, d.note, d.detector, d.reviewer) for d in rejected} == {
+        ("Kiev regime", "headline style", "lexicon", "Ana")
+    }
+    assert sorted(TEXT_A[d.start : d.end] for d in rejected) == ["Kiev Regime", "Kiev regime"]
+    assert {(d.target, d.decision) for d in stored} == {
+        ("annotation", "disagree"), ("annotation", "agree"), ("sentence", "agree")
+    }  # fmt: skip
+    assert all(d.model_id and d.lexicon_version and d.reviewer == "Ana" for d in stored)
 
-    again = _annotate(_app(), TEXT_A)  # a new session: the calls come from the database
-    table = _editor(again, "flag_feedback").value
-    assert list(table["Your call"].iloc[:2]) == ["disagree", "agree"]
+    again = _as(_annotate(_app(), TEXT_A), "Ana")  # a new session: the calls come from the database
+    table = _flag_table(again)
+    assert list(table["Your call"].iloc[:2]) == ["✗ disagree", "✓ agree"]
     assert table["Note"].iloc[0] == "headline style"
-    assert any("call(s) on this text are in the feedback database" in c.value for c in again.caption)
+    assert any("call(s) by you on this text are in the feedback database" in c.value for c in again.caption)
+    other = _as(_annotate(_app(), TEXT_A), "Ben")
+    assert list(_flag_table(other)["Your call"].iloc[:2]) == ["", ""], "Ben does not see Ana's calls as his"
 
 
-def test_app_feedback_rejected_terms_become_the_ignore_list(feedback_db):
-    at = _annotate(_app(), TEXT_A)
-    flags = _editor(at, "flag_feedback")
-    kiev = int(flags.value.index[flags.value["Text"] == "Kiev"][0])
-    _seed(at, flags.key, edited_rows={kiev: {"Your call": "disagree"}})
+def test_app_feedback_ignore_list_is_per_reviewer_and_announced(feedback_db):
+    at = _as(_annotate(_app(), TEXT_A), "Ana")
+    flags = _flag_table(at)
+    kiev = int(flags.index[flags["Text"] == "Kiev"][0])
+    _select(at, "flags", [kiev])
+    at.button(key="flags_disagree").click()
+    _run(at)
     assert "Kiev" in _marked(_article(at))
     at.button(key="ignore_rejected").click()
     _run(at)
-    assert at.success and "Now ignoring: kiev" in at.success[0].value
+    assert any("Now ignoring: kiev" in m.value for m in at.success)
     marked = _marked(_article(at))
     assert "Kiev" not in marked and "Kiev regime" in marked, "only the rejected term is ignored"
+    notice = " ".join(i.value for i in at.info)
+    assert "1 term(s) hidden by Ana’s ignore list (3 flag(s)): Kiev" in notice
+    at.button(key="show_ignored").click()  # one click shows them again
+    _run(at)
+    assert "Kiev" in _marked(_article(at))
+    assert any("Showing 3 flag(s)" in i.value for i in at.info)
+    at.button(key="hide_ignored").click()
+    _run(at)
+    assert "Kiev" not in _marked(_article(at))
+
+    ben = _as(_annotate(_app(), TEXT_A), "Ben")  # another reviewer on the same server
+    assert "Kiev" in _marked(_article(ben)), "Ana's list does not hide anything for Ben"
+    assert not any("ignore list" in i.value for i in ben.info)
+    nameless = _annotate(_app(), TEXT_A)
+    assert "Kiev" in _marked(_article(nameless))
+
+    _run(at.switch_page("app_pages/compare.py"))  # the same list, said and undoable on the Compare page
+    at.button(key="compare_demo").click()
+    _run(at)
+    assert "Kiev" not in _marked(_article(at, 0)) and "Kiev regime" in _marked(_article(at, 0))
+    assert any("hidden by Ana’s ignore list" in i.value for i in at.info)
 
     _run(at.switch_page("app_pages/feedback.py"))
     assert "`kiev`" in " ".join(m.value for m in at.markdown)
-    assert at.metric[0].value == "1" and at.metric[2].value == "1"
+    assert at.metric[0].value == "3" and at.metric[2].value == "3", "one call per use of Kiev"
     at.button(key="clear_ignored").click()
     _run(at)
-    assert FeedbackStore(feedback_db).ignored_terms() == set()
+    assert FeedbackStore(feedback_db).ignored_terms("Ana") == set()
     _run(at.switch_page("app_pages/annotate.py"))
     assert "Kiev" in _marked(_article(at))
+
+
+def test_app_hide_a_category_in_one_click_and_cards_show_totals():
+    at = _annotate(_app(), TEXT_A)
+    total = int(at.metric[3].value)
+    (pills,) = at.get("button_group")
+    assert "Naming choice (3)" in [o.content for o in pills.proto.options], "each category with its count"
+    pills.set_value(["naming_choice"])  # one click on its pill
+    _run(at)
+    marks = _marked(_article(at))
+    assert "Kiev" not in marks and "Kiev regime" in marks, "naming choices hidden, the rest stays"
+    shown = total - 3
+    assert at.metric[3].value == f"{shown} of {total}"
+    next(b for b in at.sidebar.button if b.label == "Reset filters").click()
+    _run(at)
+    assert at.metric[3].value == str(total)
+
+
+def _scripts(at: AppTest, marker: str) -> list[str]:
+    """The app's helper scripts (one-pixel iframes) whose code contains ``marker``."""
+    return [e.proto.srcdoc for e in at.get("iframe") if marker in e.proto.srcdoc]
+
+
+def test_app_scrolls_to_the_results_once_after_annotate():
+    at = _annotate(_app(), TEXT_A)
+    assert any('id="fa-results"' in h.value for h in at.html)
+    assert len(_scripts(at, "fa-results")) == 1, "one scroll script after Annotate"
+    assert len(_scripts(at, "fa-up")) == 1, "the tooltip placement script is on the page"
+    at.slider(key="min_score").set_value(0.5)
+    _run(at)
+    assert not _scripts(at, "fa-results"), "moving a filter does not scroll the page again"
 
 
 @pytest.mark.parametrize("problem", ["corrupt", "damaged pages", "unwritable"])

@@ -1,6 +1,7 @@
 """Real browser (headless Debian Chromium via Playwright) on the newsroom pages: compare two articles and
 download the comparison report; mark a flag "disagree" with a note, restart the server, see the mark again on
-the same text, and find it in the exported decisions. Saves docs/compare.png for the README."""
+the same text, and find it in the exported decisions.
+Renders the README's compare screenshot into a temporary folder."""
 
 from __future__ import annotations
 
@@ -11,14 +12,21 @@ import time
 import pytest
 
 from annotator.feedback import FeedbackStore
-from tests.conftest import ROOT, SAMPLES
-from tests.streamlit_server import CHROMIUM, annotate_in_page, launch_chromium, streamlit_server
+from tests.conftest import SAMPLES
+from tests.streamlit_server import (
+    CHROMIUM,
+    annotate_in_page,
+    launch_chromium,
+    screenshot_compare,
+    streamlit_server,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TEXT = (SAMPLES / "separatist_referendum.txt").read_text(encoding="utf-8")
-SCREENSHOT = ROOT / "docs" / "compare.png"
 NOTE = "fine in a headline"
+REVIEWER = "Ana Silva"
+ROW_HEIGHT = 72  # the app's data-grid row height (annotator.ui.feedback_page.ROW_HEIGHT)
 
 
 @pytest.fixture(scope="module")
@@ -31,11 +39,6 @@ def browser():
         browser = launch_chromium(playwright)
         yield browser
         browser.close()
-
-
-def _cell(grid, column: int, row: int) -> str:
-    """Text of a data-grid cell (glide-data-grid keeps an accessible copy of every cell in the DOM)."""
-    return grid.get_by_test_id(f"glide-cell-{column}-{row}").inner_text()
 
 
 def test_browser_compare_page_and_report(browser, tmp_path):
@@ -59,11 +62,8 @@ def test_browser_compare_page_and_report(browser, tmp_path):
         for word in ("coup d'etat", "Kiev regime", "sham election", "revolution", "Ukrainian government"):
             assert word in cells, f"{word!r} is in the term and pair tables"
 
-        page.set_viewport_size({"width": 1400, "height": 2300})
-        page.get_by_role("heading", name="Framing profiles").evaluate("el => el.scrollIntoView({block: 'start'})")
-        page.wait_for_timeout(500)
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT))
+        screenshot_compare(page, tmp_path / "shots" / "compare.png")  # docs/ only via scripts/screenshots.py
+        assert (tmp_path / "shots" / "compare.png").stat().st_size > 10_000
 
         with page.expect_download(timeout=60_000) as info:
             page.get_by_role("button", name="Comparison report (HTML)").click()
@@ -98,54 +98,58 @@ def _wait_until_idle(page) -> None:
     page.wait_for_timeout(300)
 
 
-def _select_cell(page, grid, column: int, row: int) -> None:
-    """Select a grid cell: click the row's first cell, then arrow right; checked through the accessible DOM."""
-    target = f"glide-cell-{column}-{row}"
-    selected = "() => document.querySelector('td[aria-selected=true][id^=glide-cell]')?.id"
-    for _ in range(5):
-        box = grid.bounding_box()
-        page.mouse.click(box["x"] + 20, box["y"] + 35 + 17 + 35 * row)
-        page.wait_for_timeout(150)
-        for _ in range(column):
-            page.keyboard.press("ArrowRight")
-        page.wait_for_timeout(150)
-        if page.evaluate(selected) == target:
-            return
-        _wait_until_idle(page)
-    raise AssertionError(f"could not select {target}; selected: {page.evaluate(selected)}")
+def _row_text(grid, row: int) -> str:
+    """The text of every cell of a data-grid row (glide-data-grid keeps an accessible copy in the DOM)."""
+    grid.get_by_test_id(f"glide-cell-1-{row}").wait_for(state="attached", timeout=15_000)
+    return " | ".join(grid.locator(f"[data-testid^=glide-cell-][data-testid$='-{row}']").all_inner_texts())
+
+
+def _tooltip_flips_near_the_bottom(page) -> None:
+    """A highlight in the bottom part of the window opens its tooltip above it (else the last lines are cut)."""
+    height = page.viewport_size["height"]
+    marks = page.locator(".fa-article mark.fa-m")
+    low = next(m for m in marks.all() if height * 0.4 < (m.bounding_box() or {"y": -1})["y"])
+    low.evaluate("el => el.scrollIntoView({block: 'end'})")
+    page.wait_for_timeout(200)
+    low.hover()
+    page.wait_for_timeout(200)
+    assert "fa-up" in (low.get_attribute("class") or ""), "the tooltip opens above the highlight"
+    top = page.locator(".fa-article mark.fa-m").first
+    top.evaluate("el => el.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(200)
+    top.hover()
+    page.wait_for_timeout(200)
+    assert "fa-up" not in (top.get_attribute("class") or ""), "with room below, it opens below"
+
+
+def _sign_in(page) -> None:
+    box = page.get_by_role("textbox", name="Reviewer name")
+    box.wait_for(timeout=30_000)
+    box.fill(REVIEWER)
+    box.press("Enter")
+    _wait_until_idle(page)
 
 
 def _mark_first_flag(page) -> None:
-    """Flags tab, first row: 'Your call' = disagree, then a note (keyboard, as a journalist would)."""
+    """As a reviewer would (name already in the sidebar): Flags tab, tick the first row, type a note, Disagree."""
     page.get_by_role("tab", name="Flags").click()
     grid = page.get_by_test_id("stDataFrame").last
     grid.wait_for(timeout=15_000)
     grid.scroll_into_view_if_needed()
-    assert _cell(grid, 1, 0) == "Kiev Regime" and _cell(grid, 2, 0) == ""
-    _wait_until_idle(page)
-    option = page.get_by_role("option", name="✗ disagree")
+    assert "Kiev Regime / Kiev regime" in _row_text(grid, 0)
+    disagree = page.get_by_role("button", name="Disagree (1)")
     for _ in range(3):
-        _select_cell(page, grid, 2, 0)
-        page.keyboard.press("Enter")  # opens the choice menu
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 15, box["y"] + 35 + ROW_HEIGHT / 2)  # the row's selection box
         try:
-            option.wait_for(timeout=3_000)
+            disagree.wait_for(timeout=5_000)
             break
-        except Exception:  # the menu did not open (a rerun took the focus): select again
+        except Exception:  # a rerun took the click: try again
             _wait_until_idle(page)
-    option.click()
-    page.get_by_text("Saved 1 change to the feedback database").wait_for(timeout=15_000)
     _wait_until_idle(page)
-    editor = page.locator("textarea.gdg-input")
-    for _ in range(3):
-        _select_cell(page, grid, 3, 0)
-        page.keyboard.press("Enter")  # starts editing the note
-        try:
-            editor.wait_for(timeout=3_000)
-            break
-        except Exception:
-            _wait_until_idle(page)
-    editor.fill(NOTE)
-    editor.press("Enter")
+    page.get_by_role("textbox", name="Note (optional, saved with your call)").fill(NOTE)
+    disagree.click()
+    page.get_by_text(f"Saved “disagree” on 1 row(s) for {REVIEWER}").wait_for(timeout=15_000)
 
 
 def _wait_for_decision(path) -> list:
@@ -164,23 +168,29 @@ def test_browser_feedback_survives_restart_and_is_exported(browser, tmp_path):
     with streamlit_server(env=env) as url:
         page = browser.new_page(viewport={"width": 1400, "height": 1400})
         page.goto(url)
+        _sign_in(page)
         annotate_in_page(page, TEXT)
+        _tooltip_flips_near_the_bottom(page)
         _mark_first_flag(page)
         decisions = _wait_for_decision(db)
         page.close()
-    assert len(decisions) == 1
-    saved = decisions[0]
-    assert (saved.evidence, saved.decision, saved.detector) == ("Kiev Regime", "disagree", "lexicon")
+    assert len(decisions) == 2, "a call on the grouped row covers both uses of the term"
+    assert {(d.evidence, d.decision, d.detector, d.reviewer, d.note) for d in decisions} == {
+        ("Kiev Regime", "disagree", "lexicon", REVIEWER, NOTE),
+        ("Kiev regime", "disagree", "lexicon", REVIEWER, NOTE),
+    }
 
     with streamlit_server(env=env) as url:  # a new server process: nothing in memory survives
         page = browser.new_page(viewport={"width": 1400, "height": 1400}, accept_downloads=True)
         page.goto(url)
+        _sign_in(page)
         annotate_in_page(page, TEXT)
         page.get_by_role("tab", name="Flags").click()
         grid = page.get_by_test_id("stDataFrame").last
         grid.wait_for(timeout=15_000)
-        assert (_cell(grid, 2, 0), _cell(grid, 3, 0)) == ("disagree", NOTE), "the mark is shown again"
-        assert page.get_by_text("1 call(s) on this text are in the feedback database").is_visible()
+        row = _row_text(grid, 0)
+        assert "✗ disagree" in row, f"the mark is shown again: {row}"  # (the note column is off to the right)
+        assert page.get_by_text("2 call(s) by you on this text are in the feedback database").is_visible()
 
         page.get_by_role("link", name="Reviewer feedback").click()
         page.get_by_text(str(db)).first.wait_for(timeout=15_000)
@@ -189,9 +199,14 @@ def test_browser_feedback_survives_restart_and_is_exported(browser, tmp_path):
         exported = info.value.path().read_text(encoding="utf-8")
         page.close()
     rows = list(csv.DictReader(io.StringIO(exported)))
-    assert len(rows) == 1
+    assert len(rows) == 2
     row = rows[0]
-    assert (row["evidence"], row["decision"], row["note"]) == ("Kiev Regime", "disagree", NOTE)
+    assert (row["evidence"], row["decision"], row["note"], row["reviewer"]) == (
+        "Kiev Regime",
+        "disagree",
+        NOTE,
+        REVIEWER,
+    )
     assert row["target"] == "annotation"
     assert TEXT[int(row["start"]) : int(row["end"])] == "Kiev Regime"
     assert row["model_id"] and row["created_at"]

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from annotator.charts import compare_figures
 from annotator.compare import compare
 from annotator.export.compare_html import compare_filename, to_compare_html, to_compare_json
-from annotator.ui.tables import pair_rows, profile_table, term_rows
+from annotator.render.tables import pair_rows, profile_table, term_rows
 from tests.conftest import SAMPLES
 
 
@@ -24,6 +24,25 @@ def test_compare_terms_and_pairs(engine):
     assert data["a"]["name"] == "Outlet A"
     assert data["a"]["per_100_words"]
     assert data["b"]["summary"]["loaded_terms"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text_a", "text_b", "expected", "reason"),
+    [
+        ("Moscow condemned the provocation at the border.", "Kyiv called it an incident at the border.",
+         [("provocation", "incident")], "the term itself, with its own alternative"),
+        ("Moscow condemned the provocative acts of the army.", "The alliance would not support any action.",
+         [], "another word form of the term: its alternatives were not written for it"),
+        ("Moscow condemned the provocations at the border.", "Kyiv listed an incident at the border.",
+         [("provocation", "incident")], "a plural is still the term"),
+        ("Voters boycotted the sham referendum.", "The election was held on Sunday.",
+         [], "a variant ('sham referendum' for 'sham election') does not pair with the term's alternative"),
+        ("The Kiev regime spoke.", "The government of Moldova spoke.", [], "no alternative in the other text"),
+    ],
+)  # fmt: skip
+def test_compare_pairs_only_a_term_with_its_own_alternatives(engine, text_a, text_b, expected, reason):
+    pairs = compare(engine.annotate(text_a), engine.annotate(text_b)).pairs
+    assert [(p["loaded"], p["neutral"]) for p in pairs] == expected, reason
 
 
 # ---- report, JSON, charts and tables ------------------------------------------------------------------------

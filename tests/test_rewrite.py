@@ -1,6 +1,6 @@
 import pytest
 
-from annotator.rewrite import match_form, neutral_rewrites
+from annotator.rewrite import indefinite_article, match_form, neutral_rewrites
 
 
 @pytest.mark.parametrize(
@@ -81,3 +81,40 @@ def test_rewrite_skips_variants_and_placeholder_alternatives(engine):
     assert "fought the crowd" in rewritten and "Rioters" in rewritten  # term swapped, variant left
     assert all(r.original != "He allegedly fled." for r in rewrites)  # placeholder first alternative
     assert "A sham referendum was held in Kyiv." in rewritten
+
+
+@pytest.mark.parametrize(
+    ("word", "expected", "reason"),
+    [
+        ("ouster", "an", "vowel"),
+        ("war", "a", "consonant"),
+        ("hour", "an", "silent h"),
+        ("honest", "an", "silent h"),
+        ("union", "a", "'you' sound"),
+        ("one-off", "a", "'won' sound"),
+        ("European", "a", "'you' sound"),
+        ("FBI", "an", "initialism read as letters: 'ef'"),
+        ("UN", "a", "initialism read as letters: 'you'"),
+        ("NATO", "a", "acronym read as a word"),
+        ("“ouster”", "an", "quote marks are skipped"),
+    ],
+)
+def test_rewrite_indefinite_article(word, expected, reason):
+    assert indefinite_article(word) == expected, reason
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "reason"),
+    [
+        ("A coup d'etat toppled the president.", "An ouster toppled the president.", "A -> An at the start"),
+        ("It was a coup d'etat, they wrote.", "It was an ouster, they wrote.", "a -> an mid-sentence"),
+        ("The clash was an all-out war for days.", "The clash was a war for days.", "an -> a"),
+        ("AN ALL-OUT WAR broke out.", "A WAR broke out.", "capitals kept"),
+        ("He was a so-called expert.", "He was an expert.", "an omitted word: the next word decides"),
+        ("The report called him an extremist.", "The report called him a militant.", "an -> a before a noun"),
+        ("It was the coup d'etat that won.", "It was the ouster that won.", "other determiners unchanged"),
+    ],
+)
+def test_rewrite_a_an_agreement(engine, text, expected, reason):
+    rewrites = neutral_rewrites(engine.annotate(text))
+    assert [r.rewritten for r in rewrites] == [expected], reason

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from annotator.charts import all_figures, bias_along_article, category_distribution, top_terms, voice_by_category
 from annotator.document import Annotation, Document, Sentence, Span
 from annotator.filters import ViewSettings, apply_view
-from annotator.ui.article import article_html, legend_html, tooltip_text
-from annotator.ui.palette import category_styles, luminance
-from annotator.ui.tables import annotation_table, headline, sentence_table
+from annotator.render.article import article_html, legend_html, tooltip_text
+from annotator.render.palette import category_styles, luminance
+from annotator.render.tables import annotation_table, headline, sentence_table
 from tests.conftest import SAMPLES
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from annotator import Annotator
 from annotator.feedback import Decision, FeedbackStore, text_hash
 from annotator.lexicon import load_entries
+from annotator.render.rewrites import diff_html, rewrites_html
 from annotator.rewrite import neutral_rewrites
 from annotator.ui import feedback_table as ft
 from annotator.ui.lexicon_table import (
@@ -18,7 +18,6 @@ from annotator.ui.lexicon_table import (
     table_csv,
     table_digest,
 )
-from annotator.ui.rewrites import diff_html, rewrites_html
 from tests.conftest import SAMPLES
 
 UPLOADED = [
@@ -91,55 +90,65 @@ def doc(engine):
     return engine.annotate((SAMPLES / "separatist_referendum.txt").read_text(encoding="utf-8"))
 
 
-def _edited(table: ft.FeedbackTable, changes: dict[int, dict[str, str]]) -> pd.DataFrame:
-    edited = table.frame.copy()
-    for row, values in changes.items():
-        for column, value in values.items():
-            edited.loc[row, column] = value
-    return edited
-
-
-def test_ui_feedback_table_changes_records_new_calls_only(doc):
+def test_ui_feedback_flag_table_groups_terms_and_calls_cover_every_use(doc):
     table = ft.flag_feedback_table(doc, [])
-    assert list(table.frame.columns[:4]) == ["#", "Text", ft.DECISION, ft.NOTE]
-    edited = _edited(table, {0: {ft.DECISION: "disagree", ft.NOTE: "headline"}, 2: {ft.NOTE: "note only"}})
-    todo = ft.changes(doc, table, edited, [])
-    (decision,) = todo.record
-    assert (decision.target, decision.decision, decision.note, decision.detector) == (
-        "annotation", "disagree", "headline", "lexicon"
+    assert list(table.frame.columns[:6]) == ["#", "Text", "Count", ft.DECISION, "Category", "Why"]
+    assert list(table.frame.columns).index(ft.NOTE) == list(table.frame.columns).index("Neutral wording") + 1
+    kiev = int(table.frame.index[table.frame["Text"] == "Kiev"][0])
+    assert table.frame["Count"].iloc[kiev] == len(table.keys[kiev]) == 3
+    calls = ft.calls_for(doc, table, [0, kiev], "disagree", " headline ", reviewer="Ana")
+    assert len(calls) == 2 + 3, "Kiev Regime/Kiev regime (2 uses) and Kiev (3 uses)"
+    first = calls[0]
+    assert (first.target, first.decision, first.note, first.detector, first.reviewer) == (
+        "annotation", "disagree", "headline", "lexicon", "Ana"
     )  # fmt: skip
-    assert doc.text[decision.start : decision.end] == decision.evidence == "Kiev Regime"
-    assert decision.sentence.startswith("Zarechensk Votes") and decision.text_hash == text_hash(doc.text)
-    assert todo.notes_without_call == [3]
-    assert ft.changes(doc, table, edited, todo.record).record == [], "unchanged calls are not written again"
+    assert doc.text[first.start : first.end] == first.evidence == "Kiev Regime"
+    assert first.sentence.startswith("Zarechensk Votes") and first.text_hash == text_hash(doc.text)
+    with pytest.raises(ValueError):
+        ft.calls_for(doc, table, [0], "maybe")
 
 
-def test_ui_feedback_table_prefills_and_forgets(doc, tmp_path):
+def test_ui_feedback_table_prefills_calls_and_marks_mixed_groups(doc, tmp_path):
     store = FeedbackStore(tmp_path / "fb.sqlite3")
     first = ft.flag_feedback_table(doc, [])
-    for d in ft.changes(doc, first, _edited(first, {1: {ft.DECISION: "agree"}}), []).record:
+    kiev = int(first.frame.index[first.frame["Text"] == "Kiev"][0])
+    for d in ft.calls_for(doc, first, [1], "agree") + ft.calls_for(doc, first, [kiev], "agree"):
         store.record(d)
-    stored = store.decisions(text_hash(doc.text))
-    again = ft.flag_feedback_table(doc, stored)
-    assert again.frame[ft.DECISION].iloc[1] == "agree" and again.frame[ft.DECISION].iloc[0] == ""
-    cleared = ft.changes(doc, again, _edited(again, {1: {ft.DECISION: None}}), stored)
-    assert cleared.forget == [again.keys[1]] and cleared.record == []
+    store.record(ft.decision_for(doc, first.keys[kiev][0], "disagree", "first use only"))
+    again = ft.flag_feedback_table(doc, store.decisions(text_hash(doc.text)))
+    assert again.frame[ft.DECISION].iloc[1] == "✓ agree" and again.frame[ft.DECISION].iloc[0] == ""
+    assert again.frame[ft.DECISION].iloc[kiev] == "mixed" and again.frame[ft.NOTE].iloc[kiev] == "first use only"
+    assert ft.selected_keys(again, [kiev, kiev, 99]) == list(again.keys[kiev]), "each span once; bad rows skipped"
 
 
 def test_ui_feedback_sentence_table_records_the_score(doc):
     scored = doc.with_(sentences=tuple(s.__class__(s.span, s.kind, s.voice, s.paragraph, 0.8) for s in doc.sentences))
     table = ft.sentence_feedback_table(scored, [])
-    todo = ft.changes(scored, table, _edited(table, {2: {ft.DECISION: "disagree"}}), [])
-    (decision,) = todo.record
+    assert list(table.frame.columns[:6]) == ["#", "Sentence", "Bias", "Top words", ft.DECISION, ft.NOTE]
+    (decision,) = ft.calls_for(scored, table, [2], "disagree")
     assert (decision.target, decision.score, decision.detector) == ("sentence", 0.8, "")
     assert decision.sentence == " ".join(scored.evidence(scored.sentences[2].span).split())
     assert isinstance(decision, Decision)
 
 
-def test_ui_feedback_editor_key_changes_with_the_rows(doc):
+def test_ui_feedback_table_key_changes_with_the_rows(doc):
     fewer = doc.with_(annotations=doc.annotations[:3])
-    assert ft.flag_feedback_table(doc, []).editor_key != ft.flag_feedback_table(fewer, []).editor_key
-    assert ft.flag_feedback_table(doc, []).editor_key == ft.flag_feedback_table(doc, []).editor_key
+    assert ft.flag_feedback_table(doc, []).table_key != ft.flag_feedback_table(fewer, []).table_key
+    assert ft.flag_feedback_table(doc, []).table_key == ft.flag_feedback_table(doc, []).table_key
+
+
+@pytest.mark.parametrize(
+    ("lengths", "expected", "reason"),
+    [
+        ([], 72, "no rows: the least height that wraps"),
+        ([40] * 10, 72, "short sentences fit the least height"),
+        ([200] * 10, 14 + 21 * 4, "four lines of about 55 characters"),
+        ([2000] * 10, 150, "capped: a very long sentence opens in full on a click"),
+        ([50] * 9 + [5000], 72, "nine in ten decide, one outlier does not stretch every row"),
+    ],
+)
+def test_ui_feedback_row_height_shows_whole_sentences(lengths, expected, reason):
+    assert ft.row_height_for(["x" * n for n in lengths]) == expected, reason
 
 
 # ---- rewrite diffs ----------------------------------------------------------------------------------------

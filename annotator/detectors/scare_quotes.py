@@ -15,7 +15,7 @@ from collections.abc import Callable
 from annotator.detectors.base import Context, Detector, register
 from annotator.document import Annotation, Span
 from annotator.lexicon import Lexicon, default_lexicon
-from annotator.voice import first_reported_cue, is_reported, report_verbs
+from annotator.voice import first_reported_cue, is_reported, main_clause_start, report_verbs
 
 _MAX_WORDS = 5
 _MOCKING_PREFIX = re.compile(r"(?:so[- ]called|self[- ](?:proclaimed|styled)|alleged|supposed|would-be)\s*$", re.I)
@@ -23,6 +23,26 @@ _MOCKING_LONGEST = len("self-proclaimed")  # the longest word the pattern can ma
 _SMALL_WORDS = {"the", "of", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "is"}
 _WORD = re.compile(r"[a-z]+")
 _LABEL_CATEGORIES = {"delegitimizing_label", "partisan_label", "euphemism"}
+# Quotation marks that mention a word or show data rather than doubt it: 'the word “Guests”', 'the number
+# “2”', 'the code “32135”'.
+_MENTIONED = re.compile(
+    r"\b(?:words?|terms?|phrases?|names?|labels?|numbers?|figures?|digits?|letters?|hashtags?|slogans?|titles?|"
+    r"headings?|headlines?|captions?|codes?|values?|fields?|columns?|buttons?|tabs?|tags?|entry|entries|"
+    r"passwords?|spelling|abbreviation|acronym)\s*[:,]?\s*$",
+    re.IGNORECASE,
+)
+_DATA = re.compile(r"[^A-Za-z]*\d[^A-Za-z]*")  # digits and punctuation only: "2", "32135", "$5", "2:1"
+
+
+_MENTION_WINDOW = 40  # characters before a quote that can hold "the word", "the number" ...
+
+
+def mentioned_or_data(text: str, start: int, pos: int, inner: str) -> bool:
+    """Whether quoted words are data or a word mentioned as a word, not the writer's doubt: ``inner`` is the
+    quoted text, ``text[start:pos]`` the sentence before the quotation mark (only its end is read)."""
+    if _DATA.fullmatch(inner.strip()) is not None:
+        return True
+    return _MENTIONED.search(text, max(start, pos - _MENTION_WINDOW), pos) is not None
 
 
 class _SentenceCues:
@@ -92,6 +112,7 @@ class ScareQuoteDetector(Detector):
     def detect(self, ctx: Context) -> list[Annotation]:
         text = ctx.text
         candidates = []
+        main_clause: dict[Span, int] = {}  # sentence -> offset of its main clause (0: the whole sentence)
         for quote in ctx.quotes:
             inner = text[quote.inner.start : quote.inner.end]
             words = inner.split()
@@ -103,7 +124,15 @@ class ScareQuoteDetector(Detector):
             sentence = ctx.sentence_at(quote.outer.start)
             if sentence is None or sentence.kind not in ("prose", "heading") or not sentence.span.contains(quote.inner):
                 continue
-            candidates.append((quote, inner, sentence.span))
+            if mentioned_or_data(text, sentence.span.start, quote.outer.start, inner):
+                continue
+            # A report verb in an opening subordinate clause ("While critics say ..., the “reform” ...") does
+            # not attribute the main clause's words: their cues are read from the main clause's start.
+            if sentence.span not in main_clause:
+                main_clause[sentence.span] = main_clause_start(text[sentence.span.start : sentence.span.end])
+            main = sentence.span.start + main_clause[sentence.span]
+            start = main if main > sentence.span.start and main <= quote.outer.start else sentence.span.start
+            candidates.append((quote, inner, Span(start, sentence.span.end)))
         positions: dict[Span, list[int]] = {}
         for quote, _, sentence in candidates:
             positions.setdefault(sentence, []).append(quote.outer.start)

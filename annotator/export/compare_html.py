@@ -15,9 +15,9 @@ from html import escape
 
 from annotator.compare import Comparison
 from annotator.export.html_writer import REPORT_CSS, _plotly_js, charts_section, render_page
-from annotator.ui.article import ARTICLE_CSS, article_html, legend_html
-from annotator.ui.palette import category_styles, style_for
-from annotator.ui.tables import pair_rows, profile_rows, side_labels
+from annotator.render.article import ARTICLE_CSS, article_html, legend_html
+from annotator.render.palette import category_styles, style_for
+from annotator.render.tables import pair_rows, profile_rows, side_labels
 
 COMPARE_CSS = """
 .cmp-grid{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:1rem}

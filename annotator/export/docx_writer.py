@@ -23,10 +23,10 @@ from docx.text.run import Run
 from annotator.document import Document
 from annotator.export.html_writer import footer_text
 from annotator.export.naming import article_title
+from annotator.render.article import tooltip_text
+from annotator.render.palette import CategoryStyle, category_styles, style_for
+from annotator.render.tables import flag_groups, grouped_annotation_rows, headline, sentence_rows
 from annotator.rewrite import neutral_rewrites
-from annotator.ui.article import tooltip_text
-from annotator.ui.palette import CategoryStyle, category_styles, style_for
-from annotator.ui.tables import annotation_rows, headline, sentence_rows
 
 COMMENT_AUTHOR = "Framing annotator"
 _MUTED = RGBColor(0x76, 0x76, 0x76)
@@ -82,6 +82,7 @@ def _write_article(document: docx.document.Document, doc: Document, styles: dict
         | {p for q in doc.quotes for p in (q.start, q.end)}
         | {p for s in doc.sentences for p in (s.span.start, s.span.end)}
     )
+    headings = {s.span.start for s in doc.sentences if s.kind == "heading"}
     cursor = 0
     pos = 0
     for line in text.split("\n"):
@@ -89,8 +90,12 @@ def _write_article(document: docx.document.Document, doc: Document, styles: dict
         pos = end + 1
         if not line.strip():
             continue
-        paragraph: Paragraph = document.add_paragraph()
-        paragraph.paragraph_format.space_after = Pt(6)
+        first_char = start + len(line) - len(line.lstrip())
+        if first_char in headings:  # the article's own subheadings get a heading style (navigation pane, outline)
+            paragraph: Paragraph = document.add_paragraph(style="Heading 2")
+        else:
+            paragraph = document.add_paragraph()
+            paragraph.paragraph_format.space_after = Pt(6)
         while cursor < len(bounds) and bounds[cursor] <= start:
             cursor += 1
         cuts = [start]
@@ -119,9 +124,14 @@ def _write_article(document: docx.document.Document, doc: Document, styles: dict
                 _shade(run, style_for(doc.annotations[inner].category, styles))
                 for i in covering:
                     runs_of.setdefault(i, []).append(run)
+    repeat_of = {i: (n, len(group), group[0]) for group in flag_groups(doc) for n, i in enumerate(group, 1)}
     for i, runs in sorted(runs_of.items()):
         a = doc.annotations[i]
-        note = f"[{i + 1}] " + tooltip_text(a, style_for(a.category, styles))
+        n, uses, first = repeat_of[i]
+        if n == 1:
+            note = f"[{i + 1}] " + tooltip_text(a, style_for(a.category, styles))
+        else:  # the reason once, on the first use; repeats point back to it instead of repeating it
+            note = f"[{i + 1}] {style_for(a.category, styles).name}: use {n} of {uses}, see comment [{first + 1}]."
         document.add_comment(runs, text=_clean(note), author=COMMENT_AUTHOR, initials="FA")
 
 
@@ -218,16 +228,16 @@ def to_docx(doc: Document, *, title: str | None = None, generated: dt.datetime |
 
     document.add_heading("Flags", level=1)
     flag_rows = [
-        [str(r["#"]), r["Text"], r["Category"], r["Detector"], r["Voice"], f"{r['Score']:.2f}", r["Why"],
-         r["Neutral wording"]]
-        for r in annotation_rows(doc)
+        [str(r["#"]), r["Text"], str(r["Count"]), r["Category"], r["Voice"], f"{r['Score']:.2f}", r["Why"],
+         r["Neutral wording"], r["Where"]]
+        for r in grouped_annotation_rows(doc)
     ]  # fmt: skip
     if flag_rows:
         _table(
             document,
-            ["#", "Text", "Category", "Detector", "Voice", "Score", "Why", "Neutral wording"],
+            ["#", "Text", "Uses", "Category", "Voice", "Score", "Why", "Neutral wording", "Where"],
             flag_rows,
-            [0.8, 2.6, 2.2, 2.0, 1.8, 1.2, 5.0, 2.6],
+            [0.8, 2.4, 1.0, 2.2, 1.6, 1.2, 4.6, 2.4, 2.4],
         )
     else:
         document.add_paragraph("Nothing flagged with the current settings.")

@@ -17,12 +17,19 @@ from html import escape
 
 from annotator.document import Document
 from annotator.export.naming import article_title
+from annotator.render.article import (
+    ARTICLE_CSS,
+    article_html,
+    bias_colour,
+    legend_html,
+    side_panel_html,
+    tooltip_script,
+)
+from annotator.render.palette import category_styles, style_for
+from annotator.render.rewrites import REWRITE_CSS, rewrites_html
+from annotator.render.tables import grouped_annotation_rows, headline, sentence_rows
 from annotator.rewrite import neutral_rewrites
 from annotator.summary import BIASED_THRESHOLD
-from annotator.ui.article import ARTICLE_CSS, article_html, bias_colour, legend_html, side_panel_html
-from annotator.ui.palette import category_styles, style_for
-from annotator.ui.rewrites import REWRITE_CSS, rewrites_html
-from annotator.ui.tables import annotation_rows, headline, sentence_rows
 
 REPORT_CSS = """
 *{box-sizing:border-box}
@@ -46,6 +53,7 @@ th{background:#fafafa;position:sticky;top:0}td.num{text-align:right;white-space:
   font-size:.75rem}
 .art-grid{display:grid;grid-template-columns:minmax(0,46rem) minmax(13rem,1fr);gap:2rem}
 @media (max-width:60rem){.art-grid{grid-template-columns:1fr}}
+td.where{font-size:.75rem;color:#555;min-width:9rem}
 .muted{color:#777}footer{margin-top:2.5rem;font-size:.8rem;color:#555;border-top:1px solid #ddd;padding-top:.75rem}
 @media print{body{background:#fff}.charts{display:block}.card{break-inside:avoid}th{position:static}}
 """
@@ -99,17 +107,19 @@ def _charts_html(doc: Document) -> tuple[str, list[str]]:
 
 
 def render_page(*, kind: str, title: str, body: str, css: str, scripts: list[str], version: str) -> bytes:
-    """A complete, self-contained report page. ``scripts``: plotly.js first, then the figure scripts.
+    """A complete, self-contained report page. ``scripts``: plotly.js first, then the figure scripts; the
+    tooltip placement script (``tooltip_script``) is always added at the end of the body.
 
     A Content-Security-Policy allows exactly these inline scripts (by hash) and nothing from outside.
     """
-    script_src = " ".join(_csp_hash(x) for x in scripts) if scripts else "'none'"
+    tips = tooltip_script()
+    script_src = " ".join(_csp_hash(x) for x in [*scripts, tips])
     csp = (
         f"default-src 'none'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:; "
         f"script-src {script_src}; base-uri 'none'; form-action 'none'"
     )
     plotly_tag = f'<script type="text/javascript">{scripts[0]}</script>' if scripts else ""
-    figure_tags = "".join(f'<script type="text/javascript">{x}</script>' for x in scripts[1:])
+    figure_tags = "".join(f'<script type="text/javascript">{x}</script>' for x in [*scripts[1:], tips])
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -131,21 +141,23 @@ def render_page(*, kind: str, title: str, body: str, css: str, scripts: list[str
 
 
 def _flags_table(doc: Document) -> str:
+    """One row per term (repeats grouped, with how often and where), so a name used 11 times is one row."""
     styles = category_styles()
     rows = []
-    for row, a in zip(annotation_rows(doc), doc.annotations, strict=True):
-        colour = style_for(a.category, styles).colour
+    for row in grouped_annotation_rows(doc):
+        colour = style_for(doc.annotations[row["indices"][0]].category, styles).colour
         rows.append(
-            f'<tr data-ann="{row["#"]}"><td class="num">{row["#"]}</td><td><b>{escape(row["Text"])}</b></td>'
+            f'<tr data-ann="{row["indices"][0]}"><td class="num">{row["#"]}</td><td><b>{escape(row["Text"])}</b></td>'
+            f'<td class="num">{row["Count"]}</td>'
             f'<td><span class="swatch" style="background:{colour}"></span>{escape(row["Category"])}</td>'
             f"<td>{escape(row['Detector'])}</td><td>{escape(row['Voice'])}</td>"
             f'<td class="num">{row["Score"]:.2f}</td><td>{escape(row["Why"])}</td>'
-            f"<td>{escape(row['Neutral wording'])}</td></tr>"
+            f'<td>{escape(row["Neutral wording"])}</td><td class="where">{escape(row["Where"])}</td></tr>'
         )
     if not rows:
         return '<p class="muted">Nothing flagged with the current settings.</p>'
-    head = "<tr><th>#</th><th>Text</th><th>Category</th><th>Detector</th><th>Voice</th><th>Score</th>"
-    head += "<th>Why it is flagged</th><th>Neutral wording</th></tr>"
+    head = "<tr><th>#</th><th>Text</th><th>Uses</th><th>Category</th><th>Detector</th><th>Voice</th><th>Score</th>"
+    head += "<th>Why it is flagged</th><th>Neutral wording</th><th>Where</th></tr>"
     return f'<table class="flags"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>'
 
 
@@ -187,6 +199,7 @@ def footer_text(doc: Document, generated: dt.datetime) -> str:
             None if view.get("categories") == "all" else view.get("categories"),
             view.get("min_score", 0.0),
             view.get("include_quotes", True),
+            view.get("ignored_terms", ()),
         ).describe()
     return (
         f"Generated {generated:%Y-%m-%d %H:%M} by framing annotator {meta.get('annotator_version', '?')} · "

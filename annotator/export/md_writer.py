@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from annotator.document import Document
+from annotator.render.palette import KIND_LABELS, VOICE_LABELS, category_label
+from annotator.render.tables import grouped_annotation_rows
 from annotator.rewrite import neutral_rewrites
 from annotator.summary import summarize
 
@@ -28,17 +30,22 @@ def to_markdown(doc: Document) -> bytes:
     if s.biased_share is not None:
         lines.append(f"- Sentences the classifier reads as biased: {s.biased_share:.0%} (mean score {s.mean_bias:.2f})")
     if s.categories:
-        lines.append("- By category: " + ", ".join(f"{c} {n}" for c, n in s.categories.items()))
+        lines.append("- By category: " + ", ".join(f"{_md(category_label(c))} {n}" for c, n in s.categories.items()))
+    if s.top_terms:
+        lines.append("- Most used loaded terms: " + ", ".join(f"{_md(t)} {n}" for t, n in s.top_terms))
     lines += ["", "## Flagged terms and devices", ""]
     if doc.annotations:
         lines += [
-            "| # | Text | Detector | Category | Voice | Score | Why | Neutral alternative |",
-            "|---|---|---|---|---|---|---|---|",
+            "Repeated terms are one row: *Uses* says how often, *Where* in which sentences.",
+            "",
+            "| # | Text | Uses | Detector | Category | Voice | Score | Why | Neutral alternative | Where |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
-        for i, a in enumerate(doc.annotations, 1):
+        for r in grouped_annotation_rows(doc):
             lines.append(
-                f"| {i} | {_md(doc.evidence(a.span))} | {a.detector} | {a.category} | {a.voice} | {a.score:.2f} | "
-                f"{_md(a.explanation)} | {_md('; '.join(a.alternatives))} |"
+                f"| {r['#']} | {_md(r['Text'])} | {r['Count']} | {_md(r['Detector'])} | {_md(r['Category'])} | "
+                f"{_md(r['Voice'])} | {r['Score']:.2f} | {_md(r['Why'])} | {_md(r['Neutral wording'])} | "
+                f"{_md(r['Where'])} |"
             )
     else:
         lines.append("Nothing flagged.")
@@ -56,7 +63,8 @@ def to_markdown(doc: Document) -> bytes:
     for i, sent in enumerate(doc.sentences, 1):
         bias = "" if sent.bias is None else f"{sent.bias:.2f}"
         terms = ", ".join(f"{_md(t)} ({w:+.2f})" for t, w in sent.top_terms)
-        lines.append(f"| {i} | {sent.kind} | {sent.voice} | {bias} | {_md(doc.evidence(sent.span))} | {terms} |")
+        kind, voice = KIND_LABELS.get(sent.kind, sent.kind), VOICE_LABELS.get(sent.voice, sent.voice)
+        lines.append(f"| {i} | {kind} | {voice} | {bias} | {_md(doc.evidence(sent.span))} | {terms} |")
     lines += [
         "",
         "---",

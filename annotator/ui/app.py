@@ -9,9 +9,12 @@ take the reviewer's agree/disagree calls (``annotator.ui.feedback_page``).
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from annotator import Document, InputError
@@ -22,16 +25,25 @@ from annotator.fetch import fetch_article
 from annotator.filters import ViewSettings, apply_view
 from annotator.ingest import MAX_BYTES, MAX_WORDS, IngestError, extract_text
 from annotator.pipeline import MAX_TEXT_CHARS
+from annotator.render.article import ARTICLE_CSS, article_html, legend_html, side_panel_html, tooltip_script
+from annotator.render.palette import DETECTOR_HELP, DETECTOR_LABELS, category_styles, style_for
+from annotator.render.rewrites import REWRITE_CSS, rewrites_html
+from annotator.render.tables import GROUPED_COLUMNS, grouped_annotation_rows, headline, sentence_table
 from annotator.rewrite import neutral_rewrites
 from annotator.ui import feedback_page
-from annotator.ui.article import ARTICLE_CSS, article_html, legend_html, side_panel_html
 from annotator.ui.engine import Engine
-from annotator.ui.palette import DETECTOR_HELP, DETECTOR_LABELS, category_styles
+from annotator.ui.feedback_table import row_height_for
 from annotator.ui.plain import plain
-from annotator.ui.rewrites import REWRITE_CSS, rewrites_html
-from annotator.ui.session import Active, active_annotator, annotate_cached
+from annotator.ui.session import (
+    Active,
+    active_annotator,
+    annotate_cached,
+    ignored_terms,
+    reviewer_input,
+    reviewer_label,
+    reviewer_name,
+)
 from annotator.ui.session import load_engine as load_engine  # re-exported: the app's entry point uses it
-from annotator.ui.tables import annotation_table, headline, sentence_table
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent.parent / "samples"
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "docx", "pdf"]
@@ -49,6 +61,9 @@ SOURCE = "source_name"  # file or sample name of the submitted text, for titles 
 NOTICE = "notice"  # (level, message) shown under the input
 UPLOAD = "upload"
 SAMPLE = "sample"
+SCROLL = "_scroll_to_results"  # set by Annotate / a loaded file or sample: bring the results into view once
+HIDDEN_CATEGORIES = "hidden_categories"  # the one-click category pills above the results
+SHOW_IGNORED = "show_ignored_for"  # reviewer name whose ignore list is shown anyway (one click)
 LINK = "article_link"  # the "paste a link" box
 
 EXPORTS: tuple[tuple[str, str, str, str], ...] = (
@@ -96,6 +111,7 @@ def on_annotate() -> None:
         st.session_state[SUBMITTED] = None
         return
     st.session_state[NOTICE] = None
+    st.session_state[SCROLL] = True
     loaded = text == st.session_state.get("_loaded_text")
     st.session_state[SOURCE] = st.session_state.get("_loaded_from") if loaded else None
     st.session_state[SUBMITTED] = text
@@ -107,6 +123,7 @@ def _load_text(text: str, source: str) -> None:
     st.session_state[SOURCE] = source
     st.session_state["_loaded_from"] = source
     st.session_state["_loaded_text"] = text
+    st.session_state[SCROLL] = True
 
 
 def on_upload() -> None:
@@ -207,6 +224,8 @@ def sidebar_settings(engine: Engine) -> ViewSettings:
         "get no bias score (reported speech is the writer's paraphrase and still counts).",
     )
     st.sidebar.button("Reset filters", on_click=reset_settings, args=(detector_ids, list(styles)))
+    st.sidebar.header("Reviewer")
+    reviewer_input()
     return ViewSettings.make(
         None if set(detectors) == set(detector_ids) else detectors,
         None if set(categories) == set(styles) else categories,
@@ -220,6 +239,7 @@ def reset_settings(detector_ids: list[str], category_ids: list[str]) -> None:
     st.session_state["categories"] = category_ids
     st.session_state["min_score"] = 0.0
     st.session_state["include_quotes"] = True
+    st.session_state[HIDDEN_CATEGORIES] = []
 
 
 def sidebar_about(engine: Engine) -> None:
@@ -236,8 +256,9 @@ def sidebar_about(engine: Engine) -> None:
         lexicon = active.annotator.lexicon
         kind = "your edited word list" if active.custom_lexicon else "the bundled word list"
         st.markdown(f"**Word list:** {kind}, version `{lexicon.version}`, {len(lexicon):,} entries")
-        if active.ignored:
-            st.markdown(f"**Ignoring** {len(active.ignored)} term(s) you rejected (see *Reviewer feedback*).")
+        ignored = ignored_terms()
+        if ignored:
+            st.markdown(f"**Ignore list:** {reviewer_label()} hides {len(ignored)} term(s) (see *Reviewer feedback*).")
         st.markdown(f"**Limits:** {LIMITS_TEXT}")
         st.caption(
             "Flags are prompts for an editor's judgement, not verdicts: a loaded word can be right in context "
@@ -259,18 +280,41 @@ def run_annotation(active: Active, text: str) -> Document | None:
     return None
 
 
-def render_summary(view: Document, model_status: str = "") -> None:
-    head = headline(view)
+def of_total(shown: str, total: str) -> str:
+    """A card value that says when the filters hide some: "0 of 4", or just "4" when nothing is hidden."""
+    return shown if shown == total else f"{shown} of {total}"
+
+
+def render_summary(view: Document, full: Document, model_status: str = "") -> None:
+    """The four cards, each with the number after the filters and, when they differ, the article's total."""
+    head, whole = headline(view), headline(full)
+    filtered = " Filtered by the settings in the sidebar and above; the second number is the whole article."
     cols = st.columns(4)
-    cols[0].metric("Sentences read as biased", head.biased_share, help=head.biased_help, border=True)
-    cols[1].metric("Loaded terms per 100 words", head.loaded_per_100, help=head.loaded_help, border=True)
-    cols[2].metric(
-        "Anonymous sources",
-        head.anonymous_sources,
-        help="Unnamed or vague sources (a source close to…, experts believe…).",
+    cols[0].metric(
+        "Sentences read as biased",
+        of_total(head.biased_share, whole.biased_share),
+        help=head.biased_help + (filtered if head.biased_share != whole.biased_share else ""),
         border=True,
     )
-    cols[3].metric("Flags shown", len(view.annotations), help="After the filters in the sidebar.", border=True)
+    cols[1].metric(
+        "Loaded terms per 100 words",
+        of_total(head.loaded_per_100, whole.loaded_per_100),
+        help=head.loaded_help + (filtered if head.loaded_per_100 != whole.loaded_per_100 else ""),
+        border=True,
+    )
+    cols[2].metric(
+        "Anonymous sources",
+        of_total(head.anonymous_sources, whole.anonymous_sources),
+        help="Unnamed or vague sources (a source close to…, experts believe…)."
+        + (filtered if head.anonymous_sources != whole.anonymous_sources else ""),
+        border=True,
+    )
+    cols[3].metric(
+        "Flags shown",
+        of_total(str(len(view.annotations)), str(len(full.annotations))),
+        help="After the filters in the sidebar, the category buttons and your ignore list.",
+        border=True,
+    )
     if view.meta.get("model"):
         model = f"**Classifier:** {head.model_name} ({head.model_quality})"
     else:
@@ -279,8 +323,15 @@ def render_summary(view: Document, model_status: str = "") -> None:
     st.markdown(f"**Top categories:** {head.top_categories}  \n{model}")
 
 
+def tooltip_placement() -> None:
+    """Tooltips near the bottom of the window open above their highlight (a fixed script of ours in a
+    one-pixel iframe, acting on the page around it; it installs itself once per page)."""
+    st.iframe(f"<script>{tooltip_script('window.parent.document', 'window.parent')}</script>", height=1)
+
+
 def render_article(view: Document) -> None:
     styles = category_styles()
+    tooltip_placement()
     st.html(f"<style>{ARTICLE_CSS}</style>" + legend_html(view, styles))
     left, right = st.columns([5, 2], gap="large")
     with left:
@@ -303,23 +354,28 @@ def render_charts(view: Document) -> None:
 SENTENCE_COLUMNS = {
     "#": st.column_config.NumberColumn("#", width=40),
     "Sentence": st.column_config.TextColumn("Sentence", width="large"),
-    "Bias": st.column_config.ProgressColumn("Bias", min_value=0.0, max_value=1.0, format="%.2f"),
-    "Top words": st.column_config.TextColumn("Top words", help="Words that pushed the score (+ up, - down)"),
+    "Bias": st.column_config.ProgressColumn("Bias", min_value=0.0, max_value=1.0, format="%.2f", width=90),
+    "Top words": st.column_config.TextColumn(
+        "Top words", help="Words that pushed the score (+ up, - down)", width="medium"
+    ),
     "Flags": st.column_config.NumberColumn("Flags", help="Highlights in this sentence", width=60),
 }
 FLAG_COLUMNS = {
     "#": st.column_config.NumberColumn("#", width=40, pinned=True),
-    "Text": st.column_config.TextColumn("Text", width="medium", pinned=True),
-    "Score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=1.0, format="%.2f", width=110),
+    "Text": st.column_config.TextColumn("Text", width=170, pinned=True),
+    "Count": st.column_config.NumberColumn("Uses", help="How often the article uses this term", width=55),
+    "Category": st.column_config.TextColumn("Category", width=150),
+    "Score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=1.0, format="%.2f", width=90),
     "Why": st.column_config.TextColumn("Why", width="large"),
     "Neutral wording": st.column_config.TextColumn("Neutral wording", width="medium"),
-    "Sentence": st.column_config.NumberColumn("Sentence", help="Sentence number (see the Sentences tab)"),
-    "Start": st.column_config.NumberColumn("Offset", help="Character offset in the article"),
+    "Where": st.column_config.TextColumn("Where", help="Sentence numbers (see the Sentences tab) and offsets"),
 }
+ROW_HEIGHT = feedback_page.ROW_HEIGHT  # tall enough for the grid to wrap long sentences instead of cutting them
 
 
 def render_sentences(view: Document) -> None:
     scored = any(s.bias is not None for s in view.sentences)
+    row_height = row_height_for([view.evidence(s.span) for s in view.sentences])  # whole sentences, not cut
     if not scored:
         st.caption("Click a column header to sort. No bias scores: the classifier is not available.")
         st.dataframe(
@@ -328,30 +384,44 @@ def render_sentences(view: Document) -> None:
             key="sentence_table",
             column_order=["#", "Sentence", "Voice", "Kind", "Flags"],
             column_config=SENTENCE_COLUMNS,
+            row_height=row_height,
         )
         return
     st.caption(
-        "Bias is the classifier's score from 0 (neutral) to 1 (biased). Do you agree with a score? Pick "
-        "**agree** or **disagree** under *Your call* (add a note if you like); your calls are saved as you go "
-        "and can teach the model (`annotator train --feedback`)."
+        "Bias is the classifier's score from 0 (neutral) to 1 (biased). Do you agree with a score? Select the "
+        "sentence (the box at the left of its row) and press **Agree** or **Disagree**; your calls are saved at "
+        "once and can teach the model (`annotator train --feedback`)."
     )
-    if not feedback_page.sentence_editor(view, SENTENCE_COLUMNS):
-        st.dataframe(sentence_table(view), hide_index=True, key="sentence_table", column_config=SENTENCE_COLUMNS)
+    if not feedback_page.sentence_editor(view, SENTENCE_COLUMNS, row_height):
+        st.dataframe(
+            sentence_table(view),
+            hide_index=True,
+            key="sentence_table",
+            column_config=SENTENCE_COLUMNS,
+            row_height=row_height,
+        )
 
 
-def render_flags(view: Document, active: Active) -> None:
+def render_flags(view: Document) -> None:
     if not view.annotations:
         st.info("Nothing flagged with the current settings.")
-        feedback_page.ignore_controls(active)
+        feedback_page.ignore_controls()
         return
     st.caption(
-        "Every highlight with its reason. Is a flag right in this article? Pick **agree** or **disagree** under "
-        "*Your call* (add a note if you like); calls are saved as you go and shown again next time you annotate "
-        "this text. Click a column header to sort; hover a cell to read it in full."
+        "One row per term: a word the article repeats is one row, with how often and where. Is a flag right in "
+        "this article? Select rows (the box at the left) and press **Agree** or **Disagree**; a call on a "
+        "repeated term counts for every use. Calls are saved at once and shown again next time you annotate "
+        "this text. Click a column header to sort."
     )
     if not feedback_page.flag_editor(view, FLAG_COLUMNS):
-        st.dataframe(annotation_table(view), hide_index=True, key="flag_table", column_config=FLAG_COLUMNS)
-    feedback_page.ignore_controls(active)
+        st.dataframe(
+            pd.DataFrame(grouped_annotation_rows(view), columns=list(GROUPED_COLUMNS)),
+            hide_index=True,
+            key="flag_table",
+            column_config=FLAG_COLUMNS,
+            row_height=ROW_HEIGHT,
+        )
+    feedback_page.ignore_controls()
 
 
 def render_rewrites(view: Document) -> None:
@@ -398,6 +468,109 @@ def render_downloads(view: Document, source_name: str | None) -> None:
     st.caption("Reports use the filters above. The HTML report works offline and keeps the hover explanations.")
 
 
+def scroll_to_results() -> None:
+    """Once after Annotate (or loading a file or sample): scroll the page so the results are in view.
+
+    The results start below the input box, out of sight after a paste; a one-pixel iframe with a fixed
+    script of ours (never user content) scrolls its parent page to the anchor above the summary, a few
+    times while the results are drawn, and never again once the reader scrolls, types or clicks."""
+    if not st.session_state.pop(SCROLL, False):
+        st.empty()  # same number of elements on every run, so nothing below shifts (no stale copies)
+        return
+    st.iframe(
+        """<script>
+        const doc = window.parent.document;
+        let last = null, stop = false;
+        for (const kind of ["wheel", "keydown", "pointerdown", "touchstart"]) {
+          doc.addEventListener(kind, () => { stop = true; }, {once: true, capture: true});
+        }
+        const scroller = (el) => {
+          for (let p = el.parentElement; p; p = p.parentElement) {
+            if (p.scrollHeight > p.clientHeight && /auto|scroll/.test(getComputedStyle(p).overflowY)) { return p; }
+          }
+          return doc.scrollingElement;
+        };
+        const go = (tries) => {
+          if (stop) { return; }
+          const anchor = doc.getElementById("fa-results");
+          if (anchor) {
+            const box = scroller(anchor);
+            if (last !== null && Math.abs(box.scrollTop - last) > 2) { return; }  // someone else scrolled: leave it
+            anchor.scrollIntoView({block: "start"});
+            last = box.scrollTop;
+          }
+          if (tries > 0) { setTimeout(() => go(tries - 1), 150); }  // again while the results finish drawing
+        };
+        go(6);
+        </script>""",
+        height=1,
+    )
+
+
+def category_pills(doc: Document, settings: ViewSettings) -> ViewSettings:
+    """One click hides a category (and another click shows it again), for every view and export below."""
+    styles = category_styles()
+    counts = Counter(a.category for a in apply_view(doc, replace(settings, categories=None)).annotations)
+    hidden = [c for c in st.session_state.get(HIDDEN_CATEGORIES, []) if c in styles]
+    options = sorted(set(counts) | set(hidden), key=lambda c: style_for(c, styles).order)
+    if not options:
+        return settings
+    st.session_state[HIDDEN_CATEGORIES] = hidden
+    st.pills(
+        "Hide a category (click again to show it)",
+        options,
+        selection_mode="multi",
+        key=HIDDEN_CATEGORIES,
+        format_func=lambda c: f"{styles[c].name if c in styles else c} ({counts.get(c, 0)})",
+        help="A hidden category is left out of the highlights, tables, charts and downloads.",
+    )
+    chosen = set(st.session_state.get(HIDDEN_CATEGORIES) or [])
+    if not chosen:
+        return settings
+    shown = (settings.categories if settings.categories is not None else frozenset(styles)) - chosen
+    return replace(settings, categories=frozenset(shown))
+
+
+def on_show_ignored(reviewer: str | None) -> None:
+    st.session_state[SHOW_IGNORED] = reviewer
+
+
+def ignore_list_notice(doc: Document | list[Document], settings: ViewSettings) -> ViewSettings:
+    """Apply the reviewer's ignore list and say so: how many terms and flags it hides (in one article or in
+    the two compared), with one click to show them."""
+    ignored = ignored_terms()
+    if not ignored:
+        return settings
+    reviewer = reviewer_name()
+    hiding = replace(settings, ignore_terms=frozenset(ViewSettings.make(ignore_terms=ignored).ignore_terms))
+    hidden, terms_found = [], set()
+    for one in doc if isinstance(doc, list) else [doc]:
+        kept = set(apply_view(one, hiding).annotations)
+        gone = [a for a in apply_view(one, settings).annotations if a not in kept]
+        hidden += gone
+        terms_found |= {a.term or one.evidence(a.span) for a in gone}
+    terms = sorted(terms_found, key=str.lower)
+    if not hidden:
+        return hiding
+    whose = reviewer_label(reviewer)
+    if st.session_state.get(SHOW_IGNORED) == reviewer:
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.info(
+            f"Showing {len(hidden)} flag(s) of {len(terms)} term(s) that {whose} ignore list hides: "
+            + plain(", ".join(terms)),
+            icon=":material/visibility:",
+        )
+        right.button("Hide them", key="hide_ignored", on_click=on_show_ignored, args=(None,), width="stretch")
+        return settings
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.info(
+        f"{len(terms)} term(s) hidden by {whose} ignore list ({len(hidden)} flag(s)): " + plain(", ".join(terms)),
+        icon=":material/visibility_off:",
+    )
+    right.button("Show them", key="show_ignored", on_click=on_show_ignored, args=(reviewer,), width="stretch")
+    return hiding
+
+
 def render_results(engine: Engine, settings: ViewSettings) -> None:
     text = st.session_state.get(SUBMITTED)
     if not text:
@@ -406,7 +579,8 @@ def render_results(engine: Engine, settings: ViewSettings) -> None:
     doc = run_annotation(active, text)
     if doc is None:
         return
-    view = apply_view(doc, settings)
+    st.html('<div id="fa-results" style="scroll-margin-top:4.5rem"></div>')  # clear of the sticky page bar
+    scroll_to_results()
     if st.session_state.get(ARTICLE) != text:
         st.info("The text in the box has changed since these results. Press **Annotate** to update them.")
     if active.lexicon_errors:
@@ -415,8 +589,11 @@ def render_results(engine: Engine, settings: ViewSettings) -> None:
             "apply. Fix them on the **Word list** page.",
             icon=":material/rule:",
         )
+    settings = ignore_list_notice(doc, settings)
+    settings = category_pills(doc, settings)
+    view = apply_view(doc, settings)
     st.subheader("Summary")
-    render_summary(view, engine.model_status)
+    render_summary(view, doc, engine.model_status)
     st.markdown("**Download the annotated article**")
     render_downloads(view, st.session_state.get(SOURCE))
     rewrites = len(neutral_rewrites(view))
@@ -428,6 +605,6 @@ def render_results(engine: Engine, settings: ViewSettings) -> None:
     with tabs[2]:
         render_sentences(view)
     with tabs[3]:
-        render_flags(view, active)
+        render_flags(view)
     with tabs[4]:
         render_rewrites(view)

@@ -17,13 +17,13 @@ from annotator.export.compare_html import compare_filename, to_compare_html, to_
 from annotator.filters import ViewSettings, apply_view
 from annotator.ingest import MAX_BYTES, IngestError, extract_text
 from annotator.pipeline import InputError
-from annotator.ui.app import UPLOAD_TYPES, check_pasted, sample_files
-from annotator.ui.article import ARTICLE_CSS, article_html, legend_html
+from annotator.render.article import ARTICLE_CSS, article_html, legend_html
+from annotator.render.palette import category_styles
+from annotator.render.tables import pair_rows, profile_table, side_labels, term_rows
+from annotator.ui.app import UPLOAD_TYPES, check_pasted, ignore_list_notice, sample_files
 from annotator.ui.engine import Engine
-from annotator.ui.palette import category_styles
 from annotator.ui.plain import plain
 from annotator.ui.session import active_annotator, annotate_cached
-from annotator.ui.tables import pair_rows, profile_table, side_labels, term_rows
 
 SIDES = ("a", "b")
 SUBMITTED = "compare_submitted"  # (text_a, text_b, name_a, name_b) of the last comparison
@@ -174,8 +174,11 @@ def _term_table(cmp: Comparison, where: str, title: str) -> None:
         hide_index=True,
         key=f"compare_terms_{where}",
         column_config={
-            "Term": st.column_config.TextColumn("Term", width="medium"),
-            "Neutral wording": st.column_config.TextColumn("Neutral wording", width="medium"),
+            "Term": st.column_config.TextColumn("Term", width=150, pinned=True),
+            "Category": st.column_config.TextColumn("Category", width=170),
+            "Uses in A": st.column_config.NumberColumn("Uses in A", width=80),
+            "Uses in B": st.column_config.NumberColumn("Uses in B", width=80),
+            "Neutral wording": st.column_config.TextColumn("Neutral wording", width="large"),
         },
     )
 
@@ -224,18 +227,22 @@ def render_comparison(cmp: Comparison) -> None:
 
     st.subheader("Loaded terms")
     st.caption("Terms from the word list, by which article uses them (inflections and variants count as one term).")
-    cols = st.columns(3)
-    with cols[0]:
+    left, right = st.columns(2)  # two wide tables side by side, so every column (category too) fits
+    with left:
         _term_table(cmp, "A", f"Only {label_a}")
-    with cols[1]:
-        _term_table(cmp, "both", "Both")
-    with cols[2]:
+    with right:
         _term_table(cmp, "B", f"Only {label_b}")
+    _term_table(cmp, "both", "Both")
     st.markdown("**Same event, different words**")
     pairs = pair_rows(cmp)
     if pairs:
         st.caption("A loaded term in one article where the other uses one of its neutral alternatives.")
-        st.dataframe(pairs, hide_index=True, key="compare_pairs")
+        st.dataframe(
+            pairs,
+            hide_index=True,
+            key="compare_pairs",
+            column_config={"Category": st.column_config.TextColumn("Category", width="medium")},
+        )
     else:
         st.caption("No loaded term in one article has its neutral alternative in the other.")
 
@@ -262,5 +269,6 @@ def render_results(engine: Engine, settings: ViewSettings) -> None:
     current = [st.session_state.get(text_key(side)) for side in SIDES]
     if current != [text_a, text_b]:
         st.info("A text has changed since this comparison. Press **Compare** to update it.")
+    settings = ignore_list_notice(docs, settings)  # the reviewer's ignore list, said and undoable here too
     view_a, view_b = (apply_view(doc, settings) for doc in docs)
     render_comparison(compare(view_a, view_b, name_a, name_b))

@@ -1,9 +1,10 @@
-"""Reviewer feedback in the app: agree/disagree editors in the Flags and Sentences tabs, the ignore list, and
-the Reviewer feedback page (database path, exports, every decision).
+"""Reviewer feedback in the app: agree/disagree on the Flags and Sentences tabs, each reviewer's ignore list,
+and the Reviewer feedback page (database path, exports, every decision).
 
-Calls are written to the SQLite feedback database the moment they are made (each edit reruns the page; the
-edited table is compared with the database and only differences are written), so there is no Save button to
-forget. If the database cannot be used, the tables stay read-only and a message says why; annotating works.
+A reviewer selects rows (one click on the box at the left of a row; a grouped term stands for all its uses)
+and presses **Agree** or **Disagree**: visible buttons, not a grid cell to double-click. Calls are written to
+the SQLite feedback database at once, under the reviewer's name. If the database cannot be used, the tables
+stay read-only and a message says why; annotating works.
 """
 
 from __future__ import annotations
@@ -18,21 +19,24 @@ from annotator.document import Document
 from annotator.feedback import ENV_VAR, Decision, FeedbackError, text_hash
 from annotator.ui import feedback_table as ft
 from annotator.ui.plain import plain
-from annotator.ui.session import Active, feedback_path, feedback_store
+from annotator.ui.session import (
+    feedback_path,
+    feedback_store,
+    ignored_terms,
+    reviewer_input,
+    reviewer_label,
+    reviewer_name,
+)
 
 NOTICE = "feedback_notice"  # (level, message) after an ignore-list action
+CALL_NOTICE = "feedback_call_notice"  # (level, message) after agree/disagree
+ROW_HEIGHT = 72  # px: above 4rem the grid wraps long text instead of cutting it
 
-_CALL_LABELS = {"agree": "✓ agree", "disagree": "✗ disagree"}
-_CALL_COLUMN = st.column_config.SelectboxColumn(
-    ft.DECISION,
-    options=list(_CALL_LABELS),
-    format_func=lambda value: _CALL_LABELS.get(str(value), str(value or "")),
-    help="agree: the flag or score is right here. disagree: it is wrong here. Empty (Delete key): no call.",
-    width=120,
+_CALL_COLUMN = st.column_config.TextColumn(
+    ft.DECISION, help="Your call, saved in the feedback database: agree, disagree or mixed (uses differ).", width=100
 )
-_NOTE_COLUMN = st.column_config.TextColumn(
-    ft.NOTE, help="Optional: why (saved with your call)", width="medium", max_chars=500
-)
+_NOTE_COLUMN = st.column_config.TextColumn(ft.NOTE, help="Your note, saved with your call", width="medium")
+TABLE_KEYS = "_feedback_table_keys"  # {"flags": widget key, "sentences": widget key} of the tables on the page
 
 
 def _feedback_off(problem: str) -> None:
@@ -45,70 +49,108 @@ def _stored_decisions(text: str) -> list[Decision] | None:
         _feedback_off(problem)
         return None
     try:
-        return store.decisions(text_hash(text))
+        return store.decisions(text_hash(text), reviewer=reviewer_name())
     except FeedbackError as exc:
         _feedback_off(str(exc))
         return None
 
 
-def _save(view: Document, table: ft.FeedbackTable, edited: pd.DataFrame, stored: list[Decision]) -> None:
-    store, _ = feedback_store()
+def _mark(view: Document, table: ft.FeedbackTable, kind: str, call: str | None) -> None:
+    """Button callback: save ``call`` (None: clear) on the rows selected in the table, with the note typed.
+    The message goes to the table's own tab (``kind``), not to whichever tab draws first."""
+    what = "terms" if kind == "flags" else "sentences"
+    notice = f"{CALL_NOTICE}_{kind}"
+    store, problem = feedback_store()
     if store is None:
+        st.session_state[notice] = ("error", f"Reviewer feedback is off: {problem}")
         return
-    todo = ft.changes(view, table, edited, stored)
+    selection = st.session_state.get(table.table_key) or {}
+    rows = list((selection.get("selection") or {}).get("rows") or [])
+    if not rows:
+        st.session_state[notice] = ("info", f"Select one or more {what} first (the box at the left of a row).")
+        return
+    reviewer = reviewer_name()
+    note_key = f"{table.table_key}_note"
     try:
-        for decision in todo.record:
-            store.record(decision)
-        for target, start, end, detector in todo.forget:
-            store.forget(text_hash(view.text), target, start, end, detector)
+        if call is None:
+            for target, start, end, detector in ft.selected_keys(table, rows):
+                store.forget(text_hash(view.text), target, start, end, detector, reviewer)
+        else:
+            for decision in ft.calls_for(view, table, rows, call, st.session_state.get(note_key, ""), reviewer):
+                store.record(decision)
     except FeedbackError as exc:
-        st.error(f"Could not save your call: {exc}")
+        st.session_state[notice] = ("error", f"Could not save your call: {exc}")
         return
-    if todo.record or todo.forget:
-        saved = len(todo.record) + len(todo.forget)
-        st.toast(f"Saved {saved} change{'s' if saved != 1 else ''} to the feedback database.", icon=":material/check:")
-    if todo.notes_without_call:
-        rows = ", ".join(str(r) for r in todo.notes_without_call[:10])
-        st.info(f"Row(s) {rows} have a note but no call; pick agree or disagree to save the note.")
+    st.session_state[note_key] = ""
+    done = "Cleared the call on" if call is None else f"Saved “{call}” on"
+    who = plain(reviewer) if reviewer else "the unnamed reviewer"
+    st.session_state[notice] = ("success", f"{done} {len(rows)} row(s) for {who}.")
 
 
-def _editor(
-    view: Document, table: ft.FeedbackTable, stored: list[Decision], column_config: dict[str, Any]
-) -> pd.DataFrame:
+def _call_table(
+    view: Document,
+    table: ft.FeedbackTable,
+    stored: list[Decision],
+    column_config: dict[str, Any],
+    kind: str,
+    row_height: int = ROW_HEIGHT,
+) -> None:
+    """A read-only table whose rows can be selected, and visible agree/disagree buttons for the selection."""
+    what = "terms" if kind == "flags" else "sentences"
     config = {**column_config, ft.DECISION: _CALL_COLUMN, ft.NOTE: _NOTE_COLUMN}
-    disabled = [c for c in table.frame.columns if c not in (ft.DECISION, ft.NOTE)]
-    edited = st.data_editor(
+    st.session_state.setdefault(TABLE_KEYS, {})[kind] = table.table_key
+    st.dataframe(
         table.frame,
-        key=table.editor_key,
+        key=table.table_key,
         hide_index=True,
-        num_rows="fixed",
-        disabled=disabled,
+        on_select="rerun",
+        selection_mode="multi-row",
         column_config=config,
-        height=min(38 + 35 * len(table.frame), 640),
-        placeholder="",
+        row_height=row_height,
+        height=min(40 + row_height * len(table.frame), 640),
     )
-    _save(view, table, edited, stored)
-    earlier = sum(1 for d in stored if d.target == table.keys[0][0]) if table.keys else 0
+    selection = st.session_state.get(table.table_key) or {}
+    rows = list((selection.get("selection") or {}).get("rows") or [])
+    note, agree, disagree, clear = st.columns([4, 1.3, 1.3, 1], vertical_alignment="bottom")
+    note.text_input(
+        "Note (optional, saved with your call)",
+        key=f"{table.table_key}_note",
+        max_chars=500,
+        placeholder=f"Why? Select {what} with the box at the left of a row, then agree or disagree",
+    )
+    label = f" ({len(rows)})" if rows else ""
+    agree.button(f"Agree{label}", key=f"{kind}_agree", icon=":material/check:", on_click=_mark,
+                 args=(view, table, kind, "agree"), disabled=not rows, width="stretch")  # fmt: skip
+    disagree.button(f"Disagree{label}", key=f"{kind}_disagree", icon=":material/close:", on_click=_mark,
+                    args=(view, table, kind, "disagree"), disabled=not rows, width="stretch")  # fmt: skip
+    clear.button("Clear", key=f"{kind}_clear", on_click=_mark, args=(view, table, kind, None), disabled=not rows,
+                 type="tertiary", width="stretch", help="Remove your call on the selected rows")  # fmt: skip
+    notice = st.session_state.pop(f"{CALL_NOTICE}_{kind}", None)
+    if notice:
+        level, message = notice
+        {"success": st.success, "error": st.error}.get(level, st.info)(message)
+    earlier = sum(1 for d in stored if d.target == table.keys[0][0][0]) if table.keys else 0
     if earlier:
-        st.caption(f"{earlier} call(s) on this text are in the feedback database (`{feedback_path()}`).")
-    return edited
+        st.caption(f"{earlier} call(s) by you on this text are in the feedback database (`{feedback_path()}`).")
 
 
 def flag_editor(view: Document, column_config: dict[str, Any]) -> bool:
-    """The Flags table with agree/disagree and note columns; False if feedback is off (caller shows a table)."""
+    """The Flags table (one row per term) with your calls and agree/disagree buttons; False if feedback is off
+    (the caller shows a plain table)."""
     stored = _stored_decisions(view.text)
     if stored is None:
         return False
-    _editor(view, ft.flag_feedback_table(view, stored), stored, column_config)
+    _call_table(view, ft.flag_feedback_table(view, stored), stored, column_config, "flags")
     return True
 
 
-def sentence_editor(view: Document, column_config: dict[str, Any]) -> bool:
-    """The Sentences table with agree/disagree and note columns; False if feedback is off."""
+def sentence_editor(view: Document, column_config: dict[str, Any], row_height: int = ROW_HEIGHT) -> bool:
+    """The Sentences table with your calls and agree/disagree buttons; False if feedback is off."""
     stored = _stored_decisions(view.text)
     if stored is None:
         return False
-    _editor(view, ft.sentence_feedback_table(view, stored), stored, column_config)
+    table = ft.sentence_feedback_table(view, stored)
+    _call_table(view, table, stored, column_config, "sentences", row_height)
     return True
 
 
@@ -121,12 +163,15 @@ def on_ignore_rejected() -> None:
         st.session_state[NOTICE] = ("error", f"Reviewer feedback is off: {problem}")
         return
     try:
-        new = store.ignore_rejected_terms()
+        new = store.ignore_rejected_terms(reviewer_name())
     except FeedbackError as exc:
         st.session_state[NOTICE] = ("error", str(exc))
         return
     if new:
-        st.session_state[NOTICE] = ("success", "Now ignoring: " + plain(", ".join(new)) + ". Highlights are updated.")
+        st.session_state[NOTICE] = (
+            "success",
+            f"Now ignoring: {plain(', '.join(new))}. Highlights are updated for {reviewer_label()} view only.",
+        )
     else:
         st.session_state[NOTICE] = ("info", "No new terms to ignore: disagree with a loaded-term flag first.")
 
@@ -138,7 +183,7 @@ def on_unignore(terms: list[str] | None = None) -> None:
     chosen = terms if terms is not None else st.session_state.get("unignore_terms", [])
     try:
         for term in chosen:
-            store.unignore(term)
+            store.unignore(term, reviewer_name())
     except FeedbackError as exc:
         st.session_state[NOTICE] = ("error", str(exc))
         return
@@ -152,7 +197,7 @@ def on_clear_ignored() -> None:
     if store is None:
         return
     try:
-        on_unignore(sorted(store.ignored_terms()))
+        on_unignore(sorted(store.ignored_terms(reviewer_name())))
     except FeedbackError as exc:
         st.session_state[NOTICE] = ("error", str(exc))
 
@@ -168,20 +213,15 @@ def _rejected_not_ignored() -> list[str]:
     store, _ = feedback_store()
     if store is None:
         return []
+    reviewer = reviewer_name()
     try:
-        ignored = store.ignored_terms()
-        rejected = {
-            d.term.strip().lower()
-            for d in store.decisions()
-            if d.target == "annotation" and d.detector == "lexicon" and d.decision == "disagree" and d.term
-        }
+        return sorted(store.rejected_terms(reviewer) - store.ignored_terms(reviewer))
     except FeedbackError:
         return []
-    return sorted(rejected - ignored)
 
 
-def ignore_controls(active: Active) -> None:
-    """Under the Flags table: turn rejected word-list hits into the ignore list, and say what is ignored."""
+def ignore_controls() -> None:
+    """Under the Flags table: turn this reviewer's rejected word-list hits into their ignore list."""
     store, _ = feedback_store()
     if store is None:
         return
@@ -194,12 +234,17 @@ def ignore_controls(active: Active) -> None:
         disabled=not pending,
         icon=":material/visibility_off:",
         key="ignore_rejected",
-        help="Adds every word-list term you marked *disagree* (here or on other articles) to your ignore list; "
-        "they are no longer highlighted. Undo on the Reviewer feedback page.",
+        help="Adds every word-list term you marked *disagree* (here or on other articles) to your own ignore list; "
+        "they are no longer highlighted for you (other reviewers are not affected). Undo on the Reviewer "
+        "feedback page.",
     )
-    if active.ignored:
-        shown = plain(", ".join(active.ignored[:8])) + (" …" if len(active.ignored) > 8 else "")
-        right.caption(f"Ignoring {len(active.ignored)} term(s): {shown}. Manage the list on **Reviewer feedback**.")
+    ignored = sorted(ignored_terms())
+    if ignored:
+        shown = plain(", ".join(ignored[:8])) + (" …" if len(ignored) > 8 else "")
+        right.caption(
+            f"{reviewer_label().capitalize()} ignore list: {len(ignored)} term(s): {shown}. "
+            "Manage it on **Reviewer feedback**."
+        )
 
 
 # ---- the Reviewer feedback page ----------------------------------------------------------------------------
@@ -212,6 +257,7 @@ def _decisions_frame(decisions: list[Decision]) -> pd.DataFrame:
             "On": "highlight" if d.target == "annotation" else "sentence score",
             "Text": d.evidence,
             "Call": d.decision,
+            "Reviewer": d.reviewer or "(no name)",
             "Note": d.note,
             "Detector": d.detector,
             "Category": d.category,
@@ -221,12 +267,25 @@ def _decisions_frame(decisions: list[Decision]) -> pd.DataFrame:
         }
         for d in reversed(decisions)
     ]
-    columns = ["When (UTC)", "On", "Text", "Call", "Note", "Detector", "Category", "Score", "Model", "Article"]
+    columns = [
+        "When (UTC)",
+        "On",
+        "Text",
+        "Call",
+        "Reviewer",
+        "Note",
+        "Detector",
+        "Category",
+        "Score",
+        "Model",
+        "Article",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
 def render_feedback_page() -> None:
     path = feedback_path()
+    reviewer = reviewer_input()
     st.markdown(
         f"Your agree/disagree calls from the **Flags** and **Sentences** tabs are kept in a SQLite file on this "
         f"computer:\n\n`{path}`\n\nSet the environment variable `{ENV_VAR}` before starting the app to use another "
@@ -239,7 +298,7 @@ def render_feedback_page() -> None:
         return
     try:
         decisions = store.decisions()
-        ignored = sorted(store.ignored_terms())
+        ignored = sorted(store.ignored_terms(reviewer))
     except FeedbackError as exc:
         st.error(f"Reviewer feedback is off: {exc}", icon=":material/database:")
         return
@@ -279,7 +338,11 @@ def render_feedback_page() -> None:
         f"Retrain the classifier with your calls: `annotator train --feedback {path}`."
     )
 
-    st.subheader("Ignore list")
+    st.subheader(f"Ignore list: {reviewer_label(reviewer)}")
+    st.caption(
+        "Each reviewer has their own list (set your name in the sidebar): it hides loaded terms for whoever uses "
+        "that name and for nobody else. The Annotate page says how many flags it hides, with a button to show them."
+    )
     show_notice()
     pending = _rejected_not_ignored()
     st.button(
@@ -288,7 +351,7 @@ def render_feedback_page() -> None:
         disabled=not pending,
         icon=":material/visibility_off:",
         key="ignore_rejected_page",
-        help="Word-list terms you marked disagree are no longer highlighted, in every article, on every page.",
+        help="Word-list terms you marked disagree are no longer highlighted for you, in every article.",
     )
     if ignored:
         st.markdown("Not highlighted any more: " + ", ".join(f"`{t}`" for t in ignored))

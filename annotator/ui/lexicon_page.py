@@ -12,7 +12,7 @@ import streamlit as st
 
 from annotator.lexicon import LexiconError
 from annotator.lexicon.loader import MAX_LEXICON_BYTES, SEVERITIES, load_categories, read_upload
-from annotator.ui.article import ARTICLE_CSS, article_html
+from annotator.render.article import ARTICLE_CSS, article_html
 from annotator.ui.engine import Engine
 from annotator.ui.lexicon_table import (
     ADDED,

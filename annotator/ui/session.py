@@ -1,15 +1,14 @@
 """What every page of the app shares: the cached engine, this session's annotator, the feedback database.
 
 The bundled engine (word list, detectors, classifier) is loaded once per server with ``st.cache_resource``.
-A session that edits its word list or has an ignore list gets its own ``Annotator`` built around the same
-classifier (cached by content, so identical settings share one), and every annotated text is cached by the
+A session that edits its word list gets its own ``Annotator`` built around the same classifier (cached by
+content, so identical settings share one), and every annotated text is cached by the
 annotator's key. The feedback database is opened lazily; if it is corrupt or unwritable the app keeps
 annotating and says why feedback is off.
 """
 
 from __future__ import annotations
 
-import hashlib
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -17,10 +16,11 @@ import pandas as pd
 import streamlit as st
 
 from annotator import Annotator, Document
-from annotator.feedback import FeedbackError, FeedbackStore, default_path
+from annotator.feedback import MAX_REVIEWER_CHARS, FeedbackError, FeedbackStore, default_path, reviewer_key
 from annotator.lexicon import LexiconError, RowError
 from annotator.ui.engine import Engine, build_engine
 from annotator.ui.lexicon_table import build_lexicon, table_digest
+from annotator.ui.plain import plain
 
 LEXICON_TABLE = "lexicon_table"  # the session's word list as a table (absent: the bundled list, unchanged)
 LEXICON_DIGEST = "_lexicon_digest"  # its fingerprint, computed once per change
@@ -38,7 +38,10 @@ PERSISTENT_KEYS = (
     "compare_name_a",
     "compare_name_b",
     "lexicon_upload_mode",
+    "reviewer",
+    "hidden_categories",
 )
+REVIEWER = "reviewer"  # the reviewer's name (sidebar): their calls and their ignore list
 
 
 def keep_widget_state() -> None:
@@ -86,24 +89,17 @@ class Active:
     annotator: Annotator
     key: str
     lexicon_errors: tuple[RowError, ...] = ()
-    ignored: tuple[str, ...] = ()
     custom_lexicon: bool = False
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _session_annotator(
-    lexicon_key: str, ignored: tuple[str, ...], engine_key: str, _table: pd.DataFrame | None, _engine: Engine
+    lexicon_key: str, engine_key: str, _table: pd.DataFrame, _engine: Engine
 ) -> tuple[Annotator, tuple[RowError, ...]]:
-    del engine_key  # cache key only
-    if _table is None:
-        lexicon, errors = _engine.annotator.lexicon, []
-    else:
-        lexicon, errors = build_lexicon(_table)
+    del lexicon_key, engine_key  # cache key only
+    lexicon, errors = build_lexicon(_table)
     annotator = Annotator(
-        lexicon=lexicon,
-        detectors=[d.id for d in _engine.annotator.detectors],
-        model=_engine.annotator.model,
-        ignore_terms=ignored,
+        lexicon=lexicon, detectors=[d.id for d in _engine.annotator.detectors], model=_engine.annotator.model
     )
     return annotator, tuple(errors)
 
@@ -119,17 +115,16 @@ def set_lexicon_table(table: pd.DataFrame | None) -> None:
 
 
 def active_annotator(engine: Engine) -> Active:
-    """The bundled annotator, or one with this session's word list and the reviewer's ignore list."""
+    """The bundled annotator, or one with this session's word list. A reviewer's ignore list is not applied
+    here but as a view filter (``app.ignore_list_notice``), so it is visible and affects nobody else."""
     table = st.session_state.get(LEXICON_TABLE)
-    ignored = tuple(sorted(ignored_terms()))
-    if table is None and not ignored:
+    if table is None:
         return Active(engine.annotator, engine.key)
-    if table is not None and LEXICON_DIGEST not in st.session_state:
+    if LEXICON_DIGEST not in st.session_state:
         st.session_state[LEXICON_DIGEST] = table_digest(table)
-    lexicon_key = st.session_state[LEXICON_DIGEST] if table is not None else "bundled"
-    annotator, errors = _session_annotator(lexicon_key, ignored, engine.key, table, engine)
-    ignore_key = hashlib.sha256("\n".join(ignored).encode("utf-8")).hexdigest()[:10] if ignored else "none"
-    return Active(annotator, f"{engine.key}|{lexicon_key}|{ignore_key}", errors, ignored, table is not None)
+    lexicon_key = st.session_state[LEXICON_DIGEST]
+    annotator, errors = _session_annotator(lexicon_key, engine.key, table, engine)
+    return Active(annotator, f"{engine.key}|{lexicon_key}", errors, True)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -160,11 +155,37 @@ def feedback_store() -> tuple[FeedbackStore | None, str]:
         return None, str(exc)
 
 
-def ignored_terms() -> set[str]:
+def reviewer_name() -> str:
+    """This session's reviewer name as stored with calls ("" when none was given)."""
+    return reviewer_key(st.session_state.get(REVIEWER))
+
+
+def reviewer_label(name: str | None = None) -> str:
+    """How the app names a reviewer: "Ana's" list, or "the unnamed reviewer's" list (Markdown-safe)."""
+    name = reviewer_name() if name is None else name
+    return f"{plain(name)}’s" if name else "the unnamed reviewer’s"  # plain: shown in Markdown
+
+
+def reviewer_input(container=None) -> str:
+    """The reviewer-name box (in the sidebar by default); returns the stored form of the name."""
+    where = container if container is not None else st.sidebar
+    where.text_input(
+        "Reviewer name",
+        key=REVIEWER,
+        max_chars=MAX_REVIEWER_CHARS,
+        placeholder="e.g. Ana Silva",
+        help="Saved with each agree/disagree call. Your ignore list is yours: it hides flags only for whoever uses "
+        "this name, never for other reviewers.",
+    )
+    return reviewer_name()
+
+
+def ignored_terms(reviewer: str | None = None) -> set[str]:
+    """The reviewer's ignore list (this session's reviewer by default); empty if feedback is off."""
     store, _ = feedback_store()
     if store is None:
         return set()
     try:
-        return store.ignored_terms()
+        return store.ignored_terms(reviewer_name() if reviewer is None else reviewer)
     except FeedbackError:
         return set()

@@ -14,14 +14,14 @@ from collections import Counter
 from html import escape
 
 from annotator.document import Annotation, Document
-from annotator.summary import BIASED_THRESHOLD
-from annotator.ui.palette import (
+from annotator.render.palette import (
     DETECTOR_LABELS,
     VOICE_LABELS,
     CategoryStyle,
     category_styles,
     style_for,
 )
+from annotator.summary import BIASED_THRESHOLD
 
 # Scoped under .fa-article so it cannot restyle the host page (Streamlit or the report).
 ARTICLE_CSS = """
@@ -48,6 +48,7 @@ ARTICLE_CSS = """
   background:#fff;border:1px solid #bbb;border-left:6px solid var(--c);border-radius:6px;padding:.5rem .65rem;
   box-shadow:0 4px 16px rgba(0,0,0,.18);pointer-events:none}
 .fa-article .fa-m:hover:not(:has(.fa-m:hover))::after,.fa-article .fa-m:focus::after{display:block}
+.fa-article .fa-m.fa-up::after{top:auto;bottom:100%;margin-top:0;margin-bottom:.35rem}
 .fa-legend{display:flex;flex-wrap:wrap;gap:.35rem .5rem;font:400 .85rem/1.4 system-ui,sans-serif;margin:.2rem 0 .6rem}
 .fa-legend .fa-chip{display:inline-flex;align-items:center;gap:.35rem;padding:.1rem .5rem;border-radius:1rem;
   background:var(--t);box-shadow:inset 0 -3px 0 var(--c);color:#111}
@@ -65,6 +66,24 @@ ARTICLE_CSS = """
 .fa-legend .fa-dot,.fa-side .fa-dot{display:inline-block;font:600 .7rem/1.35 system-ui,sans-serif;border-radius:.6em;
   padding:0 .3em;color:#fff}
 """
+
+
+def tooltip_script(document: str = "document", window: str = "window") -> str:
+    """JavaScript that flips a highlight's tooltip above it when there is not room below in the window
+    (near the bottom the neutral wording line was cut off). CSS alone cannot know where the window ends.
+
+    One delegated listener on ``document`` (``window.parent.document`` from the app's helper iframe), added
+    once; it only toggles the ``fa-up`` class on the mark being hovered or focused.
+    """
+    return (
+        "(function(doc,win){if(doc.__faTips){return;}doc.__faTips=true;"
+        "function place(e){var t=e.target;var m=t&&t.closest?t.closest('.fa-article .fa-m'):null;if(!m){return;}"
+        "var r=m.getBoundingClientRect();var tip=(m.getAttribute('data-tip')||'');"
+        "var need=48+19*(Math.ceil(tip.length/46)+(tip.match(/\\n/g)||[]).length);"
+        "var below=win.innerHeight-r.bottom;m.classList.toggle('fa-up',below<need&&r.top>below);}"
+        f"doc.addEventListener('mouseover',place,true);doc.addEventListener('focusin',place,true);}})({document},{window});"
+    )
+
 
 # Sentence bias badge colours: a single-hue grey ramp (readable for every kind of colour vision and
 # distinct from the category colours).

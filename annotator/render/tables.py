@@ -5,14 +5,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from annotator.compare import Comparison
 from annotator.document import Document
-from annotator.summary import Summary, summarize
-from annotator.ui.palette import KIND_LABELS, VOICE_LABELS, category_label, detector_label
+from annotator.render.palette import KIND_LABELS, VOICE_LABELS, category_label, detector_label
+from annotator.summary import Summary, summarize, term_key
+
+if TYPE_CHECKING:  # pandas is imported by the table functions only: the row functions serve the exports
+    import pandas as pd
 
 SENTENCE_COLUMNS = ("#", "Sentence", "Bias", "Top words", "Voice", "Kind", "Flags")
 FLAG_COLUMNS = ("#", "Text", "Category", "Score", "Why", "Neutral wording", "Voice", "Detector", "Sentence", "Start")
@@ -73,13 +74,67 @@ def annotation_rows(doc: Document) -> list[dict[str, Any]]:
     ]
 
 
+GROUPED_COLUMNS = ("#", "Text", "Count", "Category", "Why", "Neutral wording", "Score", "Voice", "Detector", "Where")
+
+
+def flag_groups(doc: Document) -> list[list[int]]:
+    """Indices into ``doc.annotations``, one list per repeated term (same detector, category and term), in the
+    order each term first appears. "Kiev" used 11 times is one group, not 11 rows with one explanation each."""
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    for i, a in enumerate(doc.annotations):
+        groups.setdefault((a.detector, a.category, term_key(doc, a)), []).append(i)
+    return list(groups.values())
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def grouped_annotation_rows(doc: Document) -> list[dict[str, Any]]:
+    """One row per repeated term: every form as written, how often, and where (sentence numbers and offsets)."""
+    sentence_numbers = sentence_of_annotation(doc)
+    rows = []
+    for n, group in enumerate(flag_groups(doc), 1):
+        first = doc.annotations[group[0]]
+        forms = _unique([" ".join(doc.evidence(doc.annotations[i].span).split()) for i in group])
+        sentences = _unique([str(sentence_numbers[i]) for i in group if sentence_numbers[i] is not None])
+        where = ("sentence " if len(sentences) == 1 else "sentences ") + ", ".join(sentences) if sentences else ""
+        offsets = (
+            "offset" + ("s " if len(group) > 1 else " ") + ", ".join(str(doc.annotations[i].span.start) for i in group)
+        )
+        rows.append(
+            {
+                "#": n,
+                "Text": " / ".join(forms),
+                "Count": len(group),
+                "Category": category_label(first.category),
+                "Detector": detector_label(first.detector),
+                "Score": round(max(doc.annotations[i].score for i in group), 3),
+                "Voice": ", ".join(
+                    _unique([VOICE_LABELS.get(doc.annotations[i].voice, doc.annotations[i].voice) for i in group])
+                ),
+                "Why": first.explanation,
+                "Neutral wording": "; ".join(first.alternatives),
+                "Where": "; ".join(x for x in (where, offsets) if x),
+                "Sentence": sentence_numbers[group[0]],
+                "Start": first.span.start,
+                "indices": tuple(group),
+            }
+        )
+    return rows
+
+
 def sentence_table(doc: Document) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame(sentence_rows(doc), columns=list(SENTENCE_COLUMNS))
     frame["Bias"] = pd.to_numeric(frame["Bias"], errors="coerce").astype("Float64")
     return frame
 
 
 def annotation_table(doc: Document) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.DataFrame(annotation_rows(doc), columns=list(FLAG_COLUMNS))
     frame["Sentence"] = frame["Sentence"].astype("Int64")
     return frame
@@ -184,6 +239,8 @@ def side_labels(cmp: Comparison) -> tuple[str, str]:
 
 
 def profile_table(cmp: Comparison) -> pd.DataFrame:
+    import pandas as pd
+
     label_a, label_b = side_labels(cmp)
     return pd.DataFrame(profile_rows(cmp)).rename(columns={"A": label_a, "B": label_b})
 
@@ -194,12 +251,11 @@ def term_rows(cmp: Comparison, where: str) -> list[dict[str, Any]]:
     for row in cmp.term_rows():
         if row["in"] != where:
             continue
-        out: dict[str, Any] = {"Term": row["term"]}
+        out: dict[str, Any] = {"Term": row["term"], "Category": category_label(str(row["category"]))}
         if where in ("A", "both"):
             out["Uses in A"] = row["count_a"]
         if where in ("B", "both"):
             out["Uses in B"] = row["count_b"]
-        out["Category"] = category_label(str(row["category"]))
         alternatives = row["alternatives"]
         out["Neutral wording"] = "; ".join(alternatives) if isinstance(alternatives, list) else ""
         rows.append(out)
@@ -217,10 +273,10 @@ def pair_rows(cmp: Comparison) -> list[dict[str, str]]:
         rows.append(
             {
                 "Loaded term": str(row.get("term", pair["loaded"])),
+                "Category": category_label(str(row.get("category", ""))),
                 "Used in": names[pair["in"]],
                 "Neutral wording in the other text": pair["neutral"],
                 "Other text": names[other[pair["in"]]],
-                "Category": category_label(str(row.get("category", ""))),
             }
         )
     return rows
