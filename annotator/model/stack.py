@@ -77,7 +77,8 @@ class StackedBiasModel:
         p = np.clip(np.asarray(base_p, dtype=np.float64), 1e-12, 1 - 1e-12)
         logit = np.log(p / (1 - p))
         feats = np.asarray([word_evidence(probs, self._threshold) for _, _, probs in evidence]).reshape(-1, 3)
-        z = self._intercept + self._a * logit + feats @ np.array([self._b, self._c, self._d])
+        # element-wise (no matrix product): a sentence's score must not depend on the batch it is scored in
+        z = self._intercept + self._a * logit + self._b * feats[:, 0] + self._c * feats[:, 1] + self._d * feats[:, 2]
         return 1.0 / (1.0 + np.exp(-z))
 
     def predict_proba(self, sentences: Sequence[str]) -> np.ndarray:

@@ -220,7 +220,8 @@ class LoadedWordModel:
         counts = np.bincount(sent, weights=content.astype(np.float64), minlength=len(sentences))
         sums = np.bincount(sent, weights=np.where(content, self._tone[safe], 0.0), minlength=len(sentences))
         tone = (sums / np.maximum(counts, 1.0))[sent]
-        standing = np.vstack(standings).astype(np.float64) @ self._standing
+        rows = np.vstack(standings).astype(np.float64)
+        standing = sum(rows[:, k] * self._standing[k] for k in range(rows.shape[1]))  # element-wise: batch-independent
         logit = self._intercept + own + before + after + tone + standing
         prob = 1.0 / (1.0 + np.exp(-logit))
         parts = {"own": own, "before": before, "after": after, "tone": tone, "standing": standing}
