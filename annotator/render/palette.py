@@ -23,12 +23,15 @@ DETECTOR_LABELS: dict[str, str] = {
     "scare_quote": "Scare quotes",
     "anonymous_source": "Anonymous sources",
     "hedge": "Hedges and distancing words",
+    "loaded_word": "Loaded words (model)",
 }
 DETECTOR_HELP: dict[str, str] = {
     "lexicon": "Words and phrases that take a side (from the project's curated word list).",
     "scare_quote": "Quotation marks that cast doubt on a word instead of quoting someone.",
     "anonymous_source": "Unnamed or vague sources readers cannot check.",
     "hedge": "Words that soften a claim or hide whose claim it is (reportedly, allegedly, so-called).",
+    "loaded_word": "Words a model trained on expert-marked news sentences reads as loaded in context, beyond the "
+    "curated word list (suggestions to check, with the evidence in the tooltip).",
 }
 VOICE_LABELS: dict[str, str] = {
     "author": "writer's own words",
