@@ -30,6 +30,8 @@ class ViewSettings:
     min_score: float = 0.0
     include_quotes: bool = True
     ignore_terms: frozenset[str] = frozenset()
+    # model suggestions (``loaded_word``) below this in-context confidence are hidden (0: all of them)
+    min_confidence: float = 0.0
 
     @classmethod
     def make(
@@ -39,6 +41,7 @@ class ViewSettings:
         min_score: float = 0.0,
         include_quotes: bool = True,
         ignore_terms: Iterable[str] = (),
+        min_confidence: float = 0.0,
     ) -> ViewSettings:
         return cls(
             frozenset(detectors) if detectors is not None else None,
@@ -46,6 +49,7 @@ class ViewSettings:
             float(min_score),
             bool(include_quotes),
             frozenset(fold(t.strip()) for t in ignore_terms if t.strip()),
+            float(min_confidence),
         )
 
     @property
@@ -56,6 +60,7 @@ class ViewSettings:
             and self.min_score <= 0
             and self.include_quotes
             and not self.ignore_terms
+            and self.min_confidence <= 0
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,6 +70,7 @@ class ViewSettings:
             "min_score": self.min_score,
             "include_quotes": self.include_quotes,
             **({"ignored_terms": sorted(self.ignore_terms)} if self.ignore_terms else {}),
+            **({"min_confidence": self.min_confidence} if self.min_confidence > 0 else {}),
         }
 
     def describe(self) -> str:
@@ -78,6 +84,8 @@ class ViewSettings:
             parts.append("categories: " + (", ".join(sorted(self.categories)) or "none"))
         if self.min_score > 0:
             parts.append(f"minimum score {self.min_score:.2f}")
+        if self.min_confidence > 0:
+            parts.append(f"model suggestions from {self.min_confidence:.0%} confidence")
         if not self.include_quotes:
             parts.append("quoted words not counted")
         if self.ignore_terms:
@@ -103,6 +111,7 @@ def apply_view(doc: Document, settings: ViewSettings) -> Document:
         and a.score >= settings.min_score - 1e-9
         and (settings.include_quotes or a.voice != "quote")
         and not (settings.ignore_terms and is_ignored(doc, a, settings.ignore_terms))
+        and not (a.detector == "loaded_word" and (a.confidence or 0.0) < settings.min_confidence - 1e-9)
     )
     sentences = doc.sentences
     if not settings.include_quotes:

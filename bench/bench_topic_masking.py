@@ -61,15 +61,11 @@ def main() -> int:
     train_df = train_df.reset_index(drop=True)
     topic_words = {w for t in df["topic"].dropna().astype(str) for w in re.split(r"[\s\-_]+", t.lower()) if len(w) > 3}
     word_lists = T.load_word_lists(data_dir, {**T.DEFAULT_CONFIG, "recasens": True, "vader": True})
-    basil = []
+    basil: list[tuple[str, int]] = []
     if (data_dir / "basil").is_dir():
-        from annotator.model.basil import load_basil
-        from annotator.pipeline import SpanIndex
+        from annotator.model.basil import basil_sentences, load_basil
 
-        for article in load_basil(data_dir / "basil"):
-            index = SpanIndex((b.span.start, b.span.end) for b in article.spans)
-            basil += [(article.text[s.start : s.end], int(index.overlaps(s.start, s.end)))
-                      for s in article.sentences if s.end > s.start]
+        basil = list(zip(*basil_sentences(load_basil(data_dir / "basil")), strict=True))
     print(f"topic words from BABE's labels: {', '.join(sorted(topic_words))}")
     variants = {
         "plain text (shipped recipe)": None,

@@ -64,7 +64,7 @@ def test_app_paste_and_annotate_shows_highlights_tables_and_charts(annotated):
     assert _marks(at) >= 8
     assert "data-tip=" in html
     assert any('class="fa-legend"' in h.value for h in at.html)
-    assert any("Most biased sentences" in h.value for h in at.html)
+    assert any("Most loaded sentences in the writer" in h.value for h in at.html)
     assert len(at.dataframe) == 2, "sentence table and flag table"
     charts = at.get("plotly_chart")
     assert len(charts) == 4
@@ -92,6 +92,7 @@ def test_app_sentence_and_flag_tables_match_the_article(annotated):
         ("categories", ["delegitimizing_label"]),
         ("min_score", 0.7),
         ("include_quotes", False),
+        ("min_confidence", 0.6),
     ],
 )
 def test_app_each_sidebar_control_changes_the_result(annotated, widget, value):
@@ -103,6 +104,7 @@ def test_app_each_sidebar_control_changes_the_result(annotated, widget, value):
         "categories": at.multiselect,
         "min_score": at.slider,
         "include_quotes": at.toggle,
+        "min_confidence": at.slider,
     }[widget](key=widget)
     control.set_value(value)
     at.run()

@@ -172,14 +172,23 @@ def _shaded_runs(document):
 
 
 def test_export_docx_has_highlighted_runs_for_each_annotation(doc, docx_document):
+    from docx.enum.text import WD_UNDERLINE
+
     from annotator.render.palette import style_for
 
     shaded = list(_shaded_runs(docx_document))
     text = "".join(run.text for run, _ in shaded)
-    for a in doc.annotations:
+    dashed = "".join(
+        run.text for p in docx_document.paragraphs for run in p.runs if run.font.underline == WD_UNDERLINE.DASH_HEAVY
+    )
+    curated = [a for a in doc.annotations if a.detector != "loaded_word"]
+    for a in curated:
         assert doc.evidence(a.span).split()[0] in text
-    fills = {fill for _, fill in shaded}
     for a in doc.annotations:
+        if a.detector == "loaded_word":  # model suggestions: dashed underline, no tint, as in the app
+            assert doc.evidence(a.span).split()[0] in dashed
+    fills = {fill for _, fill in shaded}
+    for a in curated:
         assert style_for(a.category).tint.lstrip("#") in fills, "same colours as the app"
 
 

@@ -47,7 +47,7 @@ def test_stack_removing_a_flagged_word_lowers_its_sentence_score(stacked, senten
 
 
 def test_stack_flagged_words_carry_their_evidence_in_top_terms(stacked):
-    (p, terms), = stacked.score(["The candidates continued their mudslinging into the final week."])
+    ((_, terms),) = stacked.score(["The candidates continued their mudslinging into the final week."])
     weights = dict(terms)
     assert weights.get("mudslinging", 0) > 0
     assert terms[0][0] != "[common words]"

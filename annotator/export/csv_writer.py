@@ -23,6 +23,8 @@ COLUMNS = (
     "explanation",
     "alternatives",
     "top_terms",
+    "confidence",
+    "alternatives_source",
 )
 
 
@@ -41,6 +43,8 @@ def _rows(doc: Document) -> Iterator[dict[str, object]]:
             "voice": a.voice,
             "explanation": a.explanation,
             "alternatives": " | ".join(a.alternatives),
+            "confidence": None if a.confidence is None else round(a.confidence, 4),
+            "alternatives_source": a.alternatives_source,
         }
     for s in doc.sentences:
         yield {

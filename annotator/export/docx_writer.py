@@ -23,7 +23,7 @@ from docx.text.run import Run
 from annotator.document import Document
 from annotator.export.html_writer import footer_text
 from annotator.export.naming import article_title
-from annotator.render.article import tooltip_text
+from annotator.render.article import most_loaded_sentences, tooltip_text
 from annotator.render.palette import CategoryStyle, category_styles, style_for
 from annotator.render.tables import flag_groups, grouped_annotation_rows, headline, sentence_rows
 from annotator.rewrite import neutral_rewrites
@@ -41,9 +41,16 @@ def _clean(text: str) -> str:
     return text.translate(_XML_BAD)
 
 
-def _shade(run: Run, style: CategoryStyle) -> None:
-    """Light tint background plus a thick underline in the category colour."""
+def _shade(run: Run, style: CategoryStyle, suggested: bool = False) -> None:
+    """Light tint background plus a thick underline in the category colour; a model suggestion
+    (``loaded_word``) gets a dashed underline and no tint, as in the app."""
     rpr = run._r.get_or_add_rPr()
+    if suggested:
+        run.font.underline = WD_UNDERLINE.DASH_HEAVY
+        underline = rpr.find(qn("w:u"))
+        if underline is not None:
+            underline.set(qn("w:color"), style.colour.lstrip("#"))
+        return
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
@@ -121,7 +128,8 @@ def _write_article(document: docx.document.Document, doc: Document, styles: dict
             if covering:
                 # The innermost (shortest) flag decides the colour; every flag gets its own comment.
                 inner = min(covering, key=lambda i: len(doc.annotations[i].span))
-                _shade(run, style_for(doc.annotations[inner].category, styles))
+                flag = doc.annotations[inner]
+                _shade(run, style_for(flag.category, styles), suggested=flag.detector == "loaded_word")
                 for i in covering:
                     runs_of.setdefault(i, []).append(run)
     repeat_of = {i: (n, len(group), group[0]) for group in flag_groups(doc) for n, i in enumerate(group, 1)}
@@ -244,10 +252,16 @@ def to_docx(doc: Document, *, title: str | None = None, generated: dt.datetime |
 
     _write_rewrites(document, doc)
 
-    scored = [r for r in sentence_rows(doc) if r["Bias"] is not None]
-    if scored:
-        document.add_heading("Sentences the classifier reads as most biased", level=1)
-        top = sorted(scored, key=lambda r: -r["Bias"])[:15]
+    rows = sentence_rows(doc)
+    own, quoted = most_loaded_sentences(doc)
+    for title, items in (
+        ("Most loaded sentences in the writer's own words", own),
+        ("Most loaded sentences in direct quotes (someone else's words)", quoted),
+    ):
+        if not items:
+            continue
+        document.add_heading(title, level=1)
+        top = [rows[i] for _, i in sorted(items, key=lambda item: (-item[0], item[1]))[:15]]
         _table(
             document,
             ["#", "Sentence", "Bias", "Words that pushed the score"],

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from annotator.document import Document
+from annotator.render.article import most_loaded_sentences
 from annotator.render.palette import KIND_LABELS, VOICE_LABELS, category_label
-from annotator.render.tables import grouped_annotation_rows
+from annotator.render.tables import grouped_annotation_rows, top_words_text
 from annotator.rewrite import neutral_rewrites
 from annotator.summary import summarize
 
@@ -59,10 +60,23 @@ def to_markdown(doc: Document) -> bytes:
                 f"~~{_md(t)}~~" if op == "-" else f"**{_md(t)}**" if op == "+" else _md(t) for op, t in r.diff()
             )
             lines.append(f"- Sentence {numbers.get(r.sentence, '?')}: {diff}")
+    own, quoted = most_loaded_sentences(doc)
+    for title, items in (
+        ("Most loaded sentences in the writer's own words", own),
+        ("Most loaded sentences in direct quotes", quoted),
+    ):
+        if items:
+            lines += ["", f"## {title}", ""]
+            for bias, i in sorted(items, key=lambda item: (-item[0], item[1]))[:10]:
+                sent = doc.sentences[i]
+                lines.append(
+                    f"- {bias:.2f} (sentence {i + 1}): {_md(doc.evidence(sent.span))} — "
+                    f"{_md(top_words_text(sent.top_terms))}"
+                )
     lines += ["", "## Sentences", "", "| # | Kind | Voice | Bias | Sentence | Top terms |", "|---|---|---|---|---|---|"]
     for i, sent in enumerate(doc.sentences, 1):
         bias = "" if sent.bias is None else f"{sent.bias:.2f}"
-        terms = ", ".join(f"{_md(t)} ({w:+.2f})" for t, w in sent.top_terms)
+        terms = _md(top_words_text(sent.top_terms))
         kind, voice = KIND_LABELS.get(sent.kind, sent.kind), VOICE_LABELS.get(sent.voice, sent.voice)
         lines.append(f"| {i} | {kind} | {voice} | {bias} | {_md(doc.evidence(sent.span))} | {terms} |")
     lines += [

@@ -95,3 +95,18 @@ def load_basil(basil_dir: str | Path) -> list[BasilArticle]:
     if not out:
         raise BasilError(f"{root} holds no annotated articles")
     return out
+
+
+def basil_sentences(articles: list[BasilArticle]) -> tuple[list[str], list[int]]:
+    """Every non-empty sentence (titles included) and whether it holds a lexical or informational bias span."""
+    from annotator.pipeline import SpanIndex
+
+    texts: list[str] = []
+    labels: list[int] = []
+    for article in articles:
+        index = SpanIndex((b.span.start, b.span.end) for b in article.spans)
+        for s in article.sentences:
+            if s.end > s.start:
+                texts.append(article.text[s.start : s.end])
+                labels.append(int(index.overlaps(s.start, s.end)))
+    return texts, labels

@@ -1,11 +1,11 @@
 """The model card (models/MODEL_CARD.md), written from the numbers in models/metrics.json."""
+
 from __future__ import annotations
 
 from annotator.model.data import MODEL_FILE
 from annotator.model.training import MODEL_NAME, feedback_table
 
 VECTOR_VOCAB_NOTE = "34k words (the encoder's whole-word vocabulary plus the words of the data and word lists)"
-
 
 
 # Ideas measured while building the shipped recipe and not kept (not recomputed by `annotator evaluate`).
@@ -258,6 +258,14 @@ def _f(v) -> str:
     return "–" if v is None else f"{v:.3f}"
 
 
+_FLAG_SOURCES = {
+    "lexicon": "curated lexicon",
+    "detector": "loaded-word detector",
+    "both": "lexicon + detector (the app)",
+    "subjective_list": "baseline: Recasens NPOV + Riloff strong subjectives",
+}
+
+
 def loaded_word_lines(lw: dict) -> list[str]:
     """The card's section on the loaded-word detector (models/loaded_words.npz)."""
     rec = lw.get("model", {})
@@ -293,13 +301,7 @@ def loaded_word_lines(lw: dict) -> list[str]:
             "| flags from | precision | recall | F1 |",
             "|---|---|---|---|",
         ]
-        names = {
-            "lexicon": "curated lexicon",
-            "detector": "loaded-word detector",
-            "both": "lexicon + detector (the app)",
-            "subjective_list": "baseline: Recasens NPOV + Riloff strong subjectives",
-        }
-        for key, label in names.items():
+        for key, label in _FLAG_SOURCES.items():
             r = babe["spans"].get(key)
             if r:
                 lines.append(f"| {label} | {_f(r['precision'])} | {_f(r['recall'])} | {_f(r['f1'])} |")
@@ -316,13 +318,7 @@ def loaded_word_lines(lw: dict) -> list[str]:
             "| flags from | lexical recall | precision | flags per 1,000 words |",
             "|---|---|---|---|",
         ]
-        names = {
-            "lexicon": "curated lexicon",
-            "detector": "loaded-word detector",
-            "both": "lexicon + detector (the app)",
-            "subjective_list": "baseline: Recasens NPOV + Riloff strong subjectives",
-        }
-        for key, label in names.items():
+        for key, label in _FLAG_SOURCES.items():
             r = basil.get(key)
             if r:
                 lines.append(
@@ -334,7 +330,7 @@ def loaded_word_lines(lw: dict) -> list[str]:
         lines += [
             "### Sentence level, BASIL",
             "",
-            f"ROC-AUC of the sentence classifier for \"the sentence holds a lexical or informational bias span\" over"
+            f'ROC-AUC of the sentence classifier for "the sentence holds a lexical or informational bias span" over'
             f" {sentence_auc['n_sentences']} sentences ({sentence_auc['positive_share']:.0%} positive):"
             f" {_f(sentence_auc['roc_auc'])}.",
             "",

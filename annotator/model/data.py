@@ -3,6 +3,7 @@
 Data are read from ../shared/data (relative to the repository), ``--data-dir`` or ``ANNOTATOR_DATA_DIR``;
 they are never copied into the repository.
 """
+
 from __future__ import annotations
 
 import ast
@@ -26,7 +27,6 @@ OPINION_LABELS = {  # BABE's label_opinion -> the auxiliary label "the sentence 
     "Somewhat factual but also opinionated": 0,
     "Expresses writer's opinion": 1,
 }
-
 
 
 class DataError(Exception):

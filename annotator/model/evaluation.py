@@ -1,5 +1,6 @@
 """Evaluation of the sentence classifier: cross-validation, test split, leave-one-outlet-out, word level,
 crowd vs experts, baselines and the feature ablation (``annotator evaluate`` writes models/metrics.json)."""
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -37,8 +38,6 @@ from annotator.model.training import (
 # ----------------------------------------------------------------------------------- baselines
 
 
-
-
 def baseline_configs(word_lists: dict) -> dict:
     return {
         "majority_class": "majority",
@@ -71,7 +70,6 @@ def _cv_config(config, word_lists, df, seed, n_jobs):
 def _cv_summary(y, proba, splits) -> dict:
     folds = fold_macro_f1(y, proba, splits)
     return {"macro_f1_mean": float(np.mean(folds)), "macro_f1_std": float(np.std(folds)), "folds": folds}
-
 
 
 # ---------------------------------------------------------------------------------- evaluation

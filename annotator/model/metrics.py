@@ -1,4 +1,5 @@
 """Binary-classification metrics and calibration bins shared by training and evaluation."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -128,9 +128,7 @@ def _shown_terms(terms: list[str]) -> list[str]:
     """How explanation terms are shown: a word or n-gram made only of grammatical words ("the", "is",
     "on the") is grouped under ``[common words]``; anything else is shown as it is."""
     fw = FUNCTION_WORDS
-    return [
-        COMMON_WORDS if t in fw or (" " in t and all(w in fw for w in t.split(" "))) else t for t in terms
-    ]
+    return [COMMON_WORDS if t in fw or (" " in t and all(w in fw for w in t.split(" "))) else t for t in terms]
 
 
 def _shown_names(names) -> np.ndarray:

@@ -91,7 +91,7 @@ class StackedBiasModel:
         texts = ["" if s is None else str(s) for s in sentences]
         if not texts:
             return []
-        base = self.base.score(texts, top_k=top_k + 10)
+        base = self.base.score(texts, top_k=top_k + 3)
         evidence = self._evidence(texts)
         final = self._final(np.array([p for p, _ in base]), evidence)
         out = []
@@ -99,13 +99,14 @@ class StackedBiasModel:
             weights: dict[str, float] = {}
             for term, w in terms:
                 weights[term] = weights.get(term, 0.0) + self._a * w
-            top = int(np.argmax(probs)) if len(probs) else -1
-            for j, (t, q) in enumerate(zip(tokens, probs.tolist(), strict=True)):
-                extra = self._b * q + (self._c * q if j == top else 0.0) + (self._d if q >= self._threshold else 0.0)
-                if abs(extra) < 1e-3:
-                    continue
-                name = _display(text[t.start : t.end])
-                weights[name] = weights.get(name, 0.0) + extra
+            if len(probs):
+                extra = self._b * probs + self._d * (probs >= self._threshold)
+                top = int(np.argmax(probs))
+                extra[top] += self._c * probs[top]
+                for j in np.flatnonzero(np.abs(extra) >= 0.01).tolist():
+                    t = tokens[j]
+                    name = _display(text[t.start : t.end])
+                    weights[name] = weights.get(name, 0.0) + float(extra[j])
             ranked = sorted(weights.items(), key=lambda kv: (kv[1] <= 0, -abs(kv[1])))
             content = [(k, round(v, 4)) for k, v in ranked if k != COMMON_WORDS]
             common = [(k, round(v, 4)) for k, v in ranked if k == COMMON_WORDS]
@@ -264,16 +265,9 @@ def evaluate_stack(data_dir: Path, models_dir: Path, log=print) -> dict:
     }
     basil_dir = data_dir / "basil"
     if basil_dir.is_dir():
-        from annotator.model.basil import load_basil
-        from annotator.pipeline import SpanIndex
+        from annotator.model.basil import basil_sentences, load_basil
 
-        sentences, labels = [], []
-        for article in load_basil(basil_dir):
-            index = SpanIndex((b.span.start, b.span.end) for b in article.spans)
-            for s in article.sentences:
-                if s.end > s.start:
-                    sentences.append(article.text[s.start : s.end])
-                    labels.append(int(index.overlaps(s.start, s.end)))
+        sentences, labels = basil_sentences(load_basil(basil_dir))
         out["basil_sentence_auc"] = {
             "n_sentences": len(labels),
             "sentence_alone": round(float(roc_auc_score(labels, stacked.base.predict_proba(sentences))), 4),

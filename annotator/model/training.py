@@ -9,6 +9,7 @@ leave-one-outlet-out, word level, crowd vs experts, baselines) and writes models
 Data are read from ../shared/data (relative to the repository), ``--data-dir`` or ``ANNOTATOR_DATA_DIR``;
 they are never copied into the repository. Also runnable as ``python -m annotator.train [train|evaluate]``.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -232,7 +233,6 @@ def fold_macro_f1(y, proba, splits) -> list[float]:
     from sklearn.metrics import f1_score
 
     return [float(f1_score(y[te], (proba[te] >= 0.5).astype(int), average="macro")) for _, te in splits]
-
 
 
 # ------------------------------------------------------------------------------------ training

@@ -112,14 +112,9 @@ def basil_sentence_auc(articles: Sequence[BasilArticle], model) -> dict:
     span" over every BASIL body sentence (titles included)."""
     from sklearn.metrics import roc_auc_score
 
-    texts: list[str] = []
-    labels: list[int] = []
-    for article in articles:
-        bias = SpanIndex((b.span.start, b.span.end) for b in article.spans)
-        for s in article.sentences:
-            if s.end > s.start:
-                texts.append(article.text[s.start : s.end])
-                labels.append(int(bias.overlaps(s.start, s.end)))
+    from annotator.model.basil import basil_sentences
+
+    texts, labels = basil_sentences(list(articles))
     probs = np.asarray(model.predict_proba(texts))
     if probs.ndim == 2:
         probs = probs[:, 1]

@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from annotator.textnorm import Token, tokenize
 from annotator.voice import find_quotes
@@ -160,7 +159,9 @@ def _vector_block(resources: WordResources, words: Sequence[str | None]) -> np.n
     return out
 
 
-def _id_block(vocab: Mapping[str, int], words: Sequence[str | None]) -> sp.csr_matrix:
+def _id_block(vocab: Mapping[str, int], words: Sequence[str | None]):
+    import scipy.sparse as sp  # training only: scoring uses the collapsed tables
+
     rows, cols = [], []
     for i, w in enumerate(words):
         j = vocab.get(w) if w is not None else None
@@ -183,6 +184,8 @@ class FeatureLayout:
     def matrix(self, resources: WordResources, blocks: TokenBlocks, sentence_words: Sequence[Sequence[str]]):
         """The (n_tokens, n_features) matrix: [stem ids | own vector | flags | per offset: vector (+ ids) |
         sentence mean | standing]."""
+        import scipy.sparse as sp  # training only
+
         parts = [
             _id_block(self.stem_vocab, blocks.stems),
             sp.csr_matrix(_vector_block(resources, blocks.folded) * self.vector_weight),

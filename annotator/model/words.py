@@ -13,7 +13,6 @@ the sentence's tone and how it stands.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Sequence
@@ -171,7 +170,9 @@ class LoadedWordModel:
             if not np.isfinite(arrays[k]).all():
                 raise WordModelError(f"loaded-word model {path}: {k} holds a non-finite number")
         model = cls(arrays, info, path)
-        model.info.setdefault("sha256", _sha256(path))
+        from annotator.model.sentence import file_sha256
+
+        model.info.setdefault("sha256", file_sha256(path))
         return model
 
     # ---- scoring ---------------------------------------------------------------------------------
@@ -297,14 +298,6 @@ def explanation_tables(
         "explain_similar": np.array(out_similar, dtype=str),
         "explain_alternatives": np.array(out_alts, dtype=str),
     }
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 @lru_cache(maxsize=1)

@@ -42,6 +42,7 @@ ARTICLE_CSS = """
   box-shadow:inset 0 -3px 0 var(--c);cursor:help;box-decoration-break:clone;-webkit-box-decoration-break:clone}
 .fa-article .fa-m .fa-m{box-shadow:inset 0 -3px 0 var(--c),inset 0 -6px 0 #fff}
 .fa-article .fa-m:focus{outline:2px solid var(--c);outline-offset:1px}
+.fa-article .fa-m[data-det=loaded_word]{background:transparent;box-shadow:none;border-bottom:2px dashed var(--c)}
 .fa-article .fa-m::after{content:attr(data-tip);display:none;position:absolute;left:0;top:100%;z-index:1000;
   margin-top:.35rem;width:max-content;max-width:min(24rem,80vw);white-space:pre-line;text-align:left;
   font:400 .8rem/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;font-style:normal;color:#111;
@@ -54,6 +55,7 @@ ARTICLE_CSS = """
   background:var(--t);box-shadow:inset 0 -3px 0 var(--c);color:#111}
 .fa-legend .fa-chip b{font-weight:600}
 .fa-legend .fa-key{display:inline-flex;align-items:center;gap:.35rem;padding:.1rem .4rem;color:#444}
+.fa-legend .fa-key .fa-model{border-bottom:2px dashed #888}
 .fa-legend .fa-key .fa-q{font-style:italic;color:#24405c;text-decoration:underline dotted #8aa1b8;
   text-underline-offset:.28em}
 .fa-side{font:400 .88rem/1.45 system-ui,sans-serif;color:#222}
@@ -111,8 +113,12 @@ def tooltip_text(a: Annotation, style: CategoryStyle | None = None) -> str:
     detector = DETECTOR_LABELS.get(a.detector, a.detector)
     lines = [f"{style.name} · {detector}", a.explanation.strip()]
     if a.alternatives:
-        lines.append("Neutral wording: " + "; ".join(a.alternatives))
-    lines.append(f"Score {a.score:.2f} · {VOICE_LABELS.get(a.voice, a.voice)}")
+        label = "Automatic suggestion (check it)" if a.alternatives_source == "automatic" else "Neutral wording"
+        lines.append(f"{label}: " + "; ".join(a.alternatives))
+    confidence = ""
+    if a.confidence is not None and a.detector != "loaded_word":
+        confidence = f" · model confidence here {a.confidence:.0%}"
+    lines.append(f"Score {a.score:.2f}{confidence} · {VOICE_LABELS.get(a.voice, a.voice)}")
     return "\n".join(line for line in lines if line)
 
 
@@ -202,6 +208,11 @@ def legend_html(doc: Document, styles: dict[str, CategoryStyle] | None = None, s
         for s in present
     ]
     keys = ['<span class="fa-key"><span class="fa-q">italic, dotted</span> = inside a direct quote</span>']
+    if any(a.detector == "loaded_word" for a in doc.annotations):
+        keys.append(
+            '<span class="fa-key"><span class="fa-model">dashed underline</span> = suggested by the model, '
+            "not the curated word list: check it</span>"
+        )
     if any(s.bias is not None for s in doc.sentences):
         keys.append(
             '<span class="fa-key"><span class="fa-dot" style="background:#2B2B2B">82</span>'
@@ -217,26 +228,41 @@ def _snippet(text: str, limit: int = 150) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def _sentence_list(doc: Document, items: list[tuple[float, int]], top: int) -> str:
+    worst = sorted(items, key=lambda item: (-item[0], item[1]))[:top]
+    out = []
+    for bias, i in worst:
+        fg = "#fff" if bias >= BIASED_THRESHOLD else "#1a1a1a"
+        badge = f'<span class="fa-dot" style="background:{bias_colour(bias)};color:{fg}">{round(100 * bias)}</span>'
+        snippet = escape(_snippet(doc.evidence(doc.sentences[i].span)))
+        out.append(f'<li>{badge}<a href="#fa-s-{i}">{snippet}</a></li>')
+    return "<ol>" + "".join(out) + "</ol>"
+
+
+def most_loaded_sentences(doc: Document) -> tuple[list[tuple[float, int]], list[tuple[float, int]]]:
+    """(writer's own words, direct quotes): (score, sentence index) of sentences scoring 50 or more. The
+    writer's own words include reported speech (the writer's paraphrase); quotes are someone else's words."""
+    scored = [(s.bias, i) for i, s in enumerate(doc.sentences) if s.bias is not None and s.bias >= BIASED_THRESHOLD]
+    own = [(b, i) for b, i in scored if doc.sentences[i].voice != "quote"]
+    quoted = [(b, i) for b, i in scored if doc.sentences[i].voice == "quote"]
+    return own, quoted
+
+
 def side_panel_html(doc: Document, top: int = 5) -> str:
-    """'Where to look first': the sentences the classifier reads as most biased, and whose words are flagged."""
+    """'Where to look first': the most loaded sentences in the writer's own words, then those in quotes,
+    and whose words are flagged."""
     parts = ['<div class="fa-side">']
-    scored = [(s.bias, i) for i, s in enumerate(doc.sentences) if s.bias is not None]
-    biased = [(b, i) for b, i in scored if b >= BIASED_THRESHOLD]
-    parts.append("<h4>Most biased sentences</h4>")
-    if not scored:
+    own, quoted = most_loaded_sentences(doc)
+    parts.append("<h4>Most loaded sentences in the writer's own words</h4>")
+    if not any(s.bias is not None for s in doc.sentences):
         parts.append("<p>No sentence scores (the classifier is not available).</p>")
-    elif not biased:
-        parts.append("<p>No sentence scores 50 or more.</p>")
+    elif not own:
+        parts.append("<p>No sentence in the writer's own words scores 50 or more.</p>")
     else:
-        scored = biased
-        worst = sorted(scored, key=lambda item: (-item[0], item[1]))[:top]
-        items = []
-        for bias, i in worst:
-            fg = "#fff" if bias >= BIASED_THRESHOLD else "#1a1a1a"
-            badge = f'<span class="fa-dot" style="background:{bias_colour(bias)};color:{fg}">{round(100 * bias)}</span>'
-            snippet = escape(_snippet(doc.evidence(doc.sentences[i].span)))
-            items.append(f'<li>{badge}<a href="#fa-s-{i}">{snippet}</a></li>')
-        parts.append("<ol>" + "".join(items) + "</ol>")
+        parts.append(_sentence_list(doc, own, top))
+    if quoted:
+        parts.append("<h4>In direct quotes (someone else's words)</h4>")
+        parts.append(_sentence_list(doc, quoted, top))
     counts = Counter(a.voice for a in doc.annotations)
     if doc.annotations:
         rows = "".join(

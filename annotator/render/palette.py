@@ -23,15 +23,15 @@ DETECTOR_LABELS: dict[str, str] = {
     "scare_quote": "Scare quotes",
     "anonymous_source": "Anonymous sources",
     "hedge": "Hedges and distancing words",
-    "loaded_word": "Loaded words (model)",
+    "loaded_word": "Suggested by the model",
 }
 DETECTOR_HELP: dict[str, str] = {
     "lexicon": "Words and phrases that take a side (from the project's curated word list).",
     "scare_quote": "Quotation marks that cast doubt on a word instead of quoting someone.",
     "anonymous_source": "Unnamed or vague sources readers cannot check.",
     "hedge": "Words that soften a claim or hide whose claim it is (reportedly, allegedly, so-called).",
-    "loaded_word": "Words a model trained on expert-marked news sentences reads as loaded in context, beyond the "
-    "curated word list (suggestions to check, with the evidence in the tooltip).",
+    "loaded_word": "Words a trained model reads as loaded in context, beyond the curated list: suggestions to "
+    "check (dashed underline), each with its confidence and the similar words annotators marked.",
 }
 VOICE_LABELS: dict[str, str] = {
     "author": "writer's own words",

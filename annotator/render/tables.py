@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from annotator.compare import Comparison
-from annotator.document import Document
+from annotator.document import Annotation, Document
 from annotator.render.palette import KIND_LABELS, VOICE_LABELS, category_label, detector_label
 from annotator.summary import Summary, summarize, term_key
 
@@ -39,6 +39,18 @@ def sentence_of_annotation(doc: Document) -> list[int | None]:
     return out
 
 
+def alternatives_text(a: Annotation) -> str:
+    """Neutral wording for tables; automatic suggestions (the model's) are labelled as such."""
+    text = "; ".join(a.alternatives)
+    return f"automatic suggestion: {text}" if text and a.alternatives_source == "automatic" else text
+
+
+def top_words_text(top_terms: tuple[tuple[str, float], ...]) -> str:
+    """The words that pushed a score, for tables: grammatical words ("[common words]") left out, since
+    nobody can act on them (their weight still counts in the score)."""
+    return ", ".join(f"{t} ({w:+.2f})" for t, w in top_terms if t != "[common words]")
+
+
 def sentence_rows(doc: Document) -> list[dict[str, Any]]:
     flags = _flags_per_sentence(doc)
     return [
@@ -46,7 +58,7 @@ def sentence_rows(doc: Document) -> list[dict[str, Any]]:
             "#": i + 1,
             "Sentence": " ".join(doc.evidence(s.span).split()),
             "Bias": None if s.bias is None else round(s.bias, 3),
-            "Top words": ", ".join(f"{t} ({w:+.2f})" for t, w in s.top_terms),
+            "Top words": top_words_text(s.top_terms),
             "Voice": VOICE_LABELS.get(s.voice, s.voice),
             "Kind": KIND_LABELS.get(s.kind, s.kind),
             "Flags": flags[i],
@@ -66,7 +78,7 @@ def annotation_rows(doc: Document) -> list[dict[str, Any]]:
             "Score": round(a.score, 3),
             "Voice": VOICE_LABELS.get(a.voice, a.voice),
             "Why": a.explanation,
-            "Neutral wording": "; ".join(a.alternatives),
+            "Neutral wording": alternatives_text(a),
             "Sentence": sentence_numbers[i],
             "Start": a.span.start,
         }
@@ -114,7 +126,7 @@ def grouped_annotation_rows(doc: Document) -> list[dict[str, Any]]:
                     _unique([VOICE_LABELS.get(doc.annotations[i].voice, doc.annotations[i].voice) for i in group])
                 ),
                 "Why": first.explanation,
-                "Neutral wording": "; ".join(first.alternatives),
+                "Neutral wording": alternatives_text(first),
                 "Where": "; ".join(x for x in (where, offsets) if x),
                 "Sentence": sentence_numbers[group[0]],
                 "Start": first.span.start,

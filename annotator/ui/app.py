@@ -217,6 +217,21 @@ def sidebar_settings(engine: Engine) -> ViewSettings:
         help="Hide weaker flags. Naming choices score about 0.35, most loaded terms 0.6 to 0.85; "
         "flags inside quotes score lower.",
     )
+    word_model = next((d for d in engine.annotator.detectors if d.id == "loaded_word"), None)
+    min_confidence = 0.0
+    if word_model is not None:
+        floor = round(float(word_model.threshold), 2)
+        st.session_state.setdefault("min_confidence", floor)
+        min_confidence = st.sidebar.slider(
+            "Model suggestions: minimum confidence",
+            floor,
+            1.0,
+            step=0.01,
+            key="min_confidence",
+            help=f"Words the trained model reads as loaded (dashed underline) are shown from {floor:.0%} "
+            "confidence, the threshold that balanced precision and recall on held-out BABE sentences. Raise it "
+            "to see fewer, surer suggestions.",
+        )
     include_quotes = st.sidebar.toggle(
         "Count quoted words",
         key="include_quotes",
@@ -231,6 +246,7 @@ def sidebar_settings(engine: Engine) -> ViewSettings:
         None if set(categories) == set(styles) else categories,
         min_score,
         include_quotes,
+        min_confidence=0.0 if word_model is None or min_confidence <= word_model.threshold + 1e-9 else min_confidence,
     )
 
 
@@ -238,6 +254,7 @@ def reset_settings(detector_ids: list[str], category_ids: list[str]) -> None:
     st.session_state["detectors"] = detector_ids
     st.session_state["categories"] = category_ids
     st.session_state["min_score"] = 0.0
+    st.session_state.pop("min_confidence", None)  # back to the model's threshold on the next run
     st.session_state["include_quotes"] = True
     st.session_state[HIDDEN_CATEGORIES] = []
 
