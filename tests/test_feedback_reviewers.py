@@ -11,6 +11,7 @@ from annotator.feedback import SCHEMA_VERSION, Decision, FeedbackStore, reviewer
 from annotator.filters import ViewSettings, apply_view
 
 V1_SCHEMA = """
+PRAGMA journal_mode = WAL;  -- as every earlier version of the store left its file
 CREATE TABLE decisions (
     id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, text_hash TEXT NOT NULL,
     target TEXT NOT NULL CHECK (target IN ('annotation', 'sentence')), start INTEGER NOT NULL, end INTEGER NOT NULL,
