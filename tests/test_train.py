@@ -47,6 +47,11 @@ def test_train_subset_model_loads_and_scores(tmp_path, capsys):
     vectors = json.loads((tmp_path / "metrics.json").read_text())["model"]["word_vectors"]
     assert vectors["file"] == "annotator/data/word_vectors.npz" and len(vectors["sha256"]) == 64
     assert "MiniLM" in vectors["source"]
+    # the loaded-word detector and the stack are trained with it, and load together
+    from annotator.model.stack import StackedBiasModel, load_sentence_model
+
+    assert (tmp_path / "loaded_words.npz").is_file() and (tmp_path / "sentence_stack.json").is_file()
+    assert isinstance(load_sentence_model(tmp_path / "bias_model.skops"), StackedBiasModel)
 
 
 def test_train_missing_data_dir_exits_2(tmp_path, capsys):

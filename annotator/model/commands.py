@@ -146,7 +146,8 @@ def run_train(args) -> int:
             train_model(data_dir, Path(args.out), seed=args.seed, subset=args.subset, feedback=feedback)
         if only != "sentence":
             train_words(data_dir, Path(args.out), subset=args.subset)
-        fit_stack(data_dir, Path(args.out), seed=args.seed)  # both models may have changed: refit the stack
+        # either model may have changed: refit the stack
+        fit_stack(data_dir, Path(args.out), seed=args.seed, subset=args.subset)
     except DataError as exc:
         return _fail(str(exc))
     except OSError as exc:

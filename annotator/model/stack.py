@@ -199,8 +199,9 @@ def evidence_matrix(word_model, texts: Sequence[str], threshold: float) -> np.nd
     return np.asarray(rows).reshape(-1, 3)
 
 
-def fit_stack(data_dir: Path, models_dir: Path, seed: int = 42, log=print) -> dict:
-    """Fit the four weights on out-of-fold values for the training part; write models/sentence_stack.json."""
+def fit_stack(data_dir: Path, models_dir: Path, seed: int = 42, subset: int | None = None, log=print) -> dict:
+    """Fit the four weights on out-of-fold values for the training part; write models/sentence_stack.json.
+    ``subset``: only the first N training sentences (quick tests, as for the models)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import f1_score
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -214,6 +215,8 @@ def fit_stack(data_dir: Path, models_dir: Path, seed: int = 42, log=print) -> di
     df = D.load_sg2(data_dir)
     train_df, _ = T.split_frames(df, D.read_test_split(models_dir / D.TEST_SPLIT_FILE))
     train_df = train_df.reset_index(drop=True)
+    if subset:
+        train_df = train_df.iloc[: int(subset)].reset_index(drop=True)
     log(f"stacking the sentence classifier with word evidence: out-of-fold values for {len(train_df)} sentences")
     if abs(words.threshold - WORD_THRESHOLD_FOR_FIT) > 1e-9:
         log(f"  note: the word model's threshold {words.threshold} differs from {WORD_THRESHOLD_FOR_FIT}")
@@ -234,6 +237,7 @@ def fit_stack(data_dir: Path, models_dir: Path, seed: int = 42, log=print) -> di
         "word_model_sha256": file_sha256(models_dir / MODEL_FILE.name),
         "sentence_model_sha256": file_sha256(models_dir / D.MODEL_FILE),
         "seed": seed,
+        "subset": int(subset) if subset else None,
         "oof_cv_macro_f1": {"sentence_alone": round(float(base_f1), 4), "stacked": round(float(stack_f1), 4)},
         "data": "BABE SG2 training part (out-of-fold values; the test split is never seen)",
     }
