@@ -148,7 +148,21 @@ def load_sentence_model(path: str | Path | None = None):
         raise StackError(
             f"stack file {stack_path} was fitted for another loaded-word model; rebuild with `annotator train`"
         )
-    return StackedBiasModel(base, words, record)
+    model = StackedBiasModel(base, words, record)
+    try:  # the headline numbers of the stacked score, when `annotator evaluate` recorded them
+        measured = json.loads((base.path.parent / "metrics.json").read_text(encoding="utf-8"))["sentence_stack"]
+        stacked = measured["test"]["stacked"]
+        model.info.update(
+            {
+                "name": f"{base.info.get('name', 'classifier')} + loaded-word evidence",
+                "test_macro_f1": stacked["macro_f1"],
+                "test_roc_auc": stacked.get("roc_auc"),
+                "test_brier": stacked.get("brier"),
+            }
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not evaluated yet: the classifier's own numbers stay
+    return model
 
 
 # ---- fitting and measuring -------------------------------------------------------------------------------------

@@ -117,7 +117,7 @@ def tooltip_text(a: Annotation, style: CategoryStyle | None = None) -> str:
         lines.append(f"{label}: " + "; ".join(a.alternatives))
     confidence = ""
     if a.confidence is not None and a.detector != "loaded_word":
-        confidence = f" · model confidence here {a.confidence:.0%}"
+        confidence = f" · the model alone reads it {a.confidence:.0%} loaded here"
     lines.append(f"Score {a.score:.2f}{confidence} · {VOICE_LABELS.get(a.voice, a.voice)}")
     return "\n".join(line for line in lines if line)
 
