@@ -22,7 +22,6 @@ set (a newsroom's own model, e.g. from ``annotator train --feedback DB --out DIR
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 import re
@@ -35,6 +34,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from annotator.model.features import WORD_PATTERN, normalise, snowball_stem
+from annotator.model.files import file_sha256
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 MODEL_FILE = "bias_model.skops"
@@ -106,14 +106,6 @@ QUOTE_LABELS = {
 
 class ModelError(Exception):
     """The model file is missing, unreadable, not the one recorded, or holds unexpected types."""
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _load_function_words(path: Path = _FUNCTION_WORDS_PATH) -> frozenset[str]:

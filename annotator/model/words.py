@@ -170,7 +170,7 @@ class LoadedWordModel:
             if not np.isfinite(arrays[k]).all():
                 raise WordModelError(f"loaded-word model {path}: {k} holds a non-finite number")
         model = cls(arrays, info, path)
-        from annotator.model.sentence import file_sha256
+        from annotator.model.files import file_sha256
 
         model.info.setdefault("sha256", file_sha256(path))
         return model
