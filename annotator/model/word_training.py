@@ -51,7 +51,7 @@ _RECASENS = {  # our flag -> key in annotator.features.load_recasens_lexicons
 }
 
 
-def _folded_set(words) -> frozenset[str]:
+def _folded_words(words) -> frozenset[str]:
     return frozenset(fold(w.strip()) for w in words if w and w.strip())
 
 
@@ -61,7 +61,7 @@ def load_resources(data_dir: Path) -> WordResources:
 
     words, vectors = load_word_vectors()
     recasens = load_recasens_lexicons(data_dir / "lexicons")
-    lists = {flag: _folded_set(recasens.get(key, [])) for flag, key in _RECASENS.items()}
+    lists = {flag: _folded_words(recasens.get(key, [])) for flag, key in _RECASENS.items()}
     project: set[str] = set()
     with open(REPO_ROOT / "annotator" / "lexicon" / "data" / "loaded_terms.csv", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
@@ -71,7 +71,7 @@ def load_resources(data_dir: Path) -> WordResources:
     lists["project_lexicon"] = frozenset(project)
     function_path = REPO_ROOT / "annotator" / "data" / "function_words.txt"
     lines = function_path.read_text(encoding="utf-8").splitlines()
-    lists["function_word"] = _folded_set(ln for ln in lines if not ln.startswith("#"))
+    lists["function_word"] = _folded_words(ln for ln in lines if not ln.startswith("#"))
     valence = {fold(k): v for k, v in load_vader_lexicon().items()}
     return WordResources({w: i for i, w in enumerate(words)}, vectors.astype(np.float32), lists, valence)
 
