@@ -1,5 +1,5 @@
 """Throughput and latency of ``annotator serve`` for the 8 KB Ukraine article: requests/s and p50/p95 latency
-with 1 and 2 uvicorn workers, against ``annotate()`` called in-process (the peer) in the same run.
+with 1 and 2 engine worker processes, against ``annotate()`` called in-process (the peer) in the same run.
 
 The server runs as a real ``annotator serve`` process on a free localhost port; several client threads
 post the article at once. Run: PYTHONPATH=. python bench/bench_serve.py [--requests 60] [--clients 4]
