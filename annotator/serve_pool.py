@@ -80,12 +80,15 @@ def _worker_main(conn: Connection, other_end: Connection | None, engines: Any, c
 class EnginePool:
     """``size`` worker processes with one set of engines each; ``call`` runs a job in an idle one."""
 
-    def __init__(self, engines: Any, size: int, classifier: bool = True) -> None:
+    def __init__(self, engines: Any, size: int, classifier: bool = True, start_method: str | None = None) -> None:
+        """``engines``: what forked workers inherit (spawned ones build ``Engines(classifier)`` themselves);
+        ``start_method``: ``fork`` where available, else ``spawn`` (tests can choose)."""
         if size < 1:
             raise ValueError(f"the pool needs at least one worker, got {size}")
         self.size, self.classifier, self.engines = size, classifier, engines
-        methods = multiprocessing.get_all_start_methods()
-        self._context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        if start_method is None:
+            start_method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        self._context = multiprocessing.get_context(start_method)
         self._workers: list[_Worker] = []
         self._idle: asyncio.Queue[_Worker] | None = None
         self.replaced = 0  # workers killed for overrunning (or lost); for /health and tests

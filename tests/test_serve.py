@@ -277,3 +277,30 @@ def test_serve_idle_workers_sleep_after_a_timeout(engines):
                 break
             time.sleep(0.02)
         assert "S" in states, f"the worker should be waiting for work, its states were {states}"
+
+
+@pytest.mark.slow
+def test_serve_pool_spawned_workers_build_their_own_engine():
+    """Where fork is unavailable (macOS, Windows) each worker loads the engine; jobs travel by reference."""
+    import asyncio
+
+    from annotator.serve import annotate_job
+    from annotator.serve_pool import EnginePool
+
+    async def one() -> dict:
+        pool = EnginePool(None, 1, classifier=False, start_method="spawn")
+        pool.start()
+        try:
+            return json.loads(await pool.call(annotate_job, TEXT, False, timeout=120))
+        finally:
+            pool.close()
+
+    data = asyncio.run(one())
+    assert data["text"] == TEXT and data["annotations"] and data["meta"]["model"] is None
+
+
+def test_serve_pool_needs_a_worker():
+    from annotator.serve_pool import EnginePool
+
+    with pytest.raises(ValueError, match="at least one worker"):
+        EnginePool(None, 0)
