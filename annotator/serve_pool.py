@@ -165,7 +165,8 @@ class EnginePool:
             if isinstance(exc, EOFError | OSError) and not isinstance(exc, TimeoutError):  # TimeoutError is an OSError
                 raise WorkerError("a worker process ended unexpectedly") from None
             raise
-        self._idle.put_nowait(worker)
+        if self._idle is not None and worker in self._workers:  # not if the pool closed meanwhile
+            self._idle.put_nowait(worker)
         if status == "input":
             raise InputError(value)
         if status != "ok":
