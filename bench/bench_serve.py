@@ -88,6 +88,38 @@ def peer_rate(engine, text: str, n: int = 20) -> float:
     return n / (time.perf_counter() - t0)
 
 
+def pool_vs_in_process(text: str, rounds: int, n: int = 10) -> tuple[float, float]:
+    """Median ms per call of ``annotate_job`` through a one-worker ``EnginePool`` and called in-process."""
+    import asyncio
+
+    from annotator.serve import Engines, annotate_job
+    from annotator.serve_pool import EnginePool
+
+    engines = Engines(True)
+
+    async def measure() -> tuple[float, float]:
+        pool = EnginePool(engines, 1)
+        pool.start()
+        try:
+            for _ in range(3):
+                await pool.call(annotate_job, text, True, timeout=60)
+            through, direct = [], []
+            for _ in range(rounds):
+                t0 = time.perf_counter()
+                for _ in range(n):
+                    await pool.call(annotate_job, text, True, timeout=60)
+                through.append((time.perf_counter() - t0) / n * 1000)
+                t0 = time.perf_counter()
+                for _ in range(n):
+                    annotate_job(engines, text, True)
+                direct.append((time.perf_counter() - t0) / n * 1000)
+            return statistics.median(through), statistics.median(direct)
+        finally:
+            pool.close()
+
+    return asyncio.run(measure())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=60)
@@ -101,6 +133,8 @@ def main() -> None:
     engine = Annotator()
     engine.annotate(text)
     roots = [Path(r).resolve() for r in args.roots]
+    through, direct = pool_vs_in_process(text, args.rounds)
+    print(f"one call through the worker pipe: {through:.1f} ms; in-process: {direct:.1f} ms ({through / direct:.2f}x)")
     print(
         f"article: {len(text.encode()):,} bytes; {os.cpu_count()} CPUs; "
         f"{args.requests} requests, {args.clients} clients; medians of {args.rounds} rounds"
