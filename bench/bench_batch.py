@@ -12,7 +12,10 @@ two busy cores cost on this machine), and by the batch pool itself (``run._proce
 the workers, result lines pickled back), with the pool's parent and worker CPU apart. Rounds are interleaved
 and medians printed, as the machine is shared.
 
-Run: PYTHONPATH=. python bench/bench_batch.py [--repeat 1] [--rounds 3] [--shared ../shared]
+With ``--cli-rounds N`` the command runs and the peer are repeated N times, interleaved, and medians
+printed (the marginal rate is the median of the per-round rates).
+
+Run: PYTHONPATH=. python bench/bench_batch.py [--repeat 1] [--rounds 3] [--cli-rounds 1] [--shared ../shared]
 """
 
 from __future__ import annotations
@@ -145,11 +148,16 @@ def pool_split(rows: list[dict], classifier: bool, rounds: int) -> dict[str, flo
     return {k: statistics.median(v) for k, v in got.items()}
 
 
+def _medians(runs: list[tuple[float, ...]]) -> tuple[float, ...]:
+    return tuple(statistics.median(column) for column in zip(*runs, strict=True))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", help="the shared folder (default: ../shared)")
     parser.add_argument("--repeat", type=int, default=1, help="copies of the corpus (default 1)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds of the in-process split (default 3)")
+    parser.add_argument("--cli-rounds", type=int, default=1, help="rounds of the command runs, medians (default 1)")
     args = parser.parse_args()
     rows = build_corpus(_shared(args.shared), args.repeat)
     words = sum(len(r["text"].split()) for r in rows)
@@ -161,15 +169,21 @@ def main() -> None:
         print(f"{'run':<42}{'wall s':>8}{'CPU s':>8}{'art/CPU-s':>11}{'art/s':>8}{'marginal art/CPU-s':>20}")
         for classifier in (False, True):
             label = "classifier" if classifier else "no classifier"
-            wall, cpu = in_process(rows, classifier)
+            got: dict[str, list[tuple[float, ...]]] = {}
+            for _ in range(args.cli_rounds):  # interleaved: the peer and both --jobs in every round
+                got.setdefault("peer", []).append(in_process(rows, classifier))
+                for jobs in (1, 2):
+                    wall, cpu = run_cli(corpus, Path(tmp) / "out.jsonl", jobs, classifier)
+                    _, cpu1 = run_cli(one, Path(tmp) / "out1.jsonl", jobs, classifier)
+                    got.setdefault(f"jobs {jobs}", []).append((wall, cpu, cpu1))
+            wall, cpu = _medians(got["peer"])
             peer = len(rows) / cpu
             print(
                 f"{'in-process annotate() loop, ' + label:<42}{wall:8.2f}{cpu:8.2f}{peer:11.1f}{len(rows) / wall:8.1f}"
             )
             for jobs in (1, 2):
-                wall, cpu = run_cli(corpus, Path(tmp) / "out.jsonl", jobs, classifier)
-                _, cpu1 = run_cli(one, Path(tmp) / "out1.jsonl", jobs, classifier)
-                marginal = (len(rows) - 1) / max(cpu - cpu1, 1e-9)
+                wall, cpu, cpu1 = _medians(got[f"jobs {jobs}"])
+                marginal = statistics.median((len(rows) - 1) / max(c - c1, 1e-9) for _, c, c1 in got[f"jobs {jobs}"])
                 name = f"batch --jobs {jobs}, {label}"
                 print(
                     f"{name:<42}{wall:8.2f}{cpu:8.2f}{len(rows) / cpu:11.1f}{len(rows) / wall:8.1f}{marginal:20.1f}"
