@@ -2,7 +2,7 @@
 part only (the test split and BASIL are never read here).
 
 Every variant is the shipped feature set (``annotator.model.word_features``) plus or minus one block, fitted
-with the same logistic regression on 5 folds of sentences (seed 42). Printed per variant, from the
+with the same logistic regression on 5 folds of sentences (seed 42 unless ``--seed``). Printed per variant, from the
 out-of-fold token probabilities: average precision (AP), ROC-AUC, the F1-best threshold with its P/R/F1
 and the F0.5-best threshold with its P/R/F0.5 (a journalist prefers fewer, surer flags). ``--grouped``
 adds a second CV whose folds hold out whole BABE topics (an article about a topic the model never saw:
@@ -35,7 +35,7 @@ from annotator.model.word_features import WORD_FLAGS, FeatureLayout, token_block
 # Topic names BABE spells two ways, merged so a held-out topic is really unseen.
 _TOPIC_ALIASES = {"blm": "black lives matter", "gun-control": "gun control", "vaccines": "vaccine"}
 
-_EXTRA_BLOCKS = ("neighbour_flags", "neighbour_standing", "offsets2", "bigrams", "word_x_tone")
+_EXTRA_BLOCKS = ("neighbour_flags", "neighbour_standing", "offsets2", "bigrams", "word_x_tone", "group_df")
 
 # Each variant: the shipped configuration plus the named changes (see ``_matrix``).
 VARIANTS: dict[str, dict] = {
@@ -48,6 +48,9 @@ VARIANTS: dict[str, dict] = {
     "+vectors at -2/+2": {"offsets2": True},
     "+bigrams with neighbour": {"bigrams": True},
     "+word x tone": {"word_x_tone": True},
+    "+topic word (df in group)": {"group_df": True},
+    "+bigrams +topic word": {"bigrams": True, "group_df": True},
+    "+bigrams +word x tone": {"bigrams": True, "word_x_tone": True},
     "+crowd soft 0.3": {"crowd_soft": 0.3},
     "crowd-only as unsure (w 0.3)": {"crowd_unsure": 0.3},
     "positives weight 0.5": {"positive_weight": 0.5},
@@ -160,6 +163,28 @@ class Prepared:
         means = sentence_means(self.resources, self.words)[self.blocks.sentence_of]
         return sp.csc_matrix(own * means * 4.0)
 
+    def _group_df(self):
+        """How many other sentences of the token's group (its BABE topic; at run time: its article) hold the
+        same word, as a share: a word the whole batch repeats names the topic and is rarely loaded. Two
+        columns: the share, and the share for content words only."""
+        from collections import Counter
+
+        b = self.blocks
+        sets = [frozenset(ws) for ws in self.words]
+        groups: dict[str, list[int]] = {}
+        for i, t in enumerate(self.topics):
+            groups.setdefault(str(t), []).append(i)
+        counts: dict[str, Counter] = {g: Counter(w for i in idx for w in sets[i]) for g, idx in groups.items()}
+        size = {g: len(idx) for g, idx in groups.items()}
+        function = self.resources.lists.get("function_word", frozenset())
+        out = np.zeros((len(b.folded), 2), np.float32)
+        for k, (w, si) in enumerate(zip(b.folded, b.sentence_of, strict=True)):
+            g = str(self.topics[si])
+            share = (counts[g][w] - 1) / max(size[g] - 1, 1)
+            out[k, 0] = share
+            out[k, 1] = share * (w not in function)
+        return sp.csc_matrix(out)
+
     # ---- a variant's matrix ----------------------------------------------------------------------
 
     def matrix(self, variant: dict):
@@ -194,7 +219,7 @@ def _best(y: np.ndarray, p: np.ndarray, beta: float) -> dict:
     return best
 
 
-def cv_table_row(prep: Prepared, variant: dict, scheme: str, folds: int) -> dict:
+def cv_table_row(prep: Prepared, variant: dict, scheme: str, folds: int, seed: int = 42) -> dict:
     """Out-of-fold scores of one variant (folds of sentences, or of whole topics when ``scheme`` is topic)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import average_precision_score, roc_auc_score
@@ -205,7 +230,7 @@ def cv_table_row(prep: Prepared, variant: dict, scheme: str, folds: int) -> dict
     if scheme == "topic":
         splits = GroupKFold(folds).split(np.arange(n), groups=prep.topics)
     else:
-        splits = KFold(folds, shuffle=True, random_state=42).split(np.arange(n))
+        splits = KFold(folds, shuffle=True, random_state=seed).split(np.arange(n))
     oof = np.zeros(len(prep.y))
     sent = prep.blocks.sentence_of
     for tr, _te in splits:
@@ -240,6 +265,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="*", help="variant names to run (default: all)")
     parser.add_argument("--grouped", action="store_true", help="also CV with whole topics held out")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=42, help="seed of the random folds")
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args()
     from annotator.model.data import DataError, resolve_data_dir
@@ -268,7 +294,7 @@ def main() -> int:
     for name in names:
         for scheme in schemes:
             t = time.perf_counter()
-            row = cv_table_row(prep, VARIANTS[name], scheme, args.folds)
+            row = cv_table_row(prep, VARIANTS[name], scheme, args.folds, args.seed)
             f1, f05 = row["f1"], row["f05"]
             print(
                 f"{name:28s} {scheme:6s} {row['ap']:6.4f} {row['auc']:6.4f} | {f1['threshold']:5.2f} "
