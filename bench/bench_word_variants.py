@@ -49,6 +49,10 @@ VARIANTS: dict[str, dict] = {
     "+bigrams with neighbour": {"bigrams": True},
     "+word x tone": {"word_x_tone": True},
     "+topic word (df in group)": {"group_df": True},
+    "+bigrams (pairs seen 2+)": {"bigrams": True, "bigram_min": 2},
+    "+bigrams (pairs seen 5+)": {"bigrams": True, "bigram_min": 5},
+    "+bigrams, C=0.5": {"bigrams": True, "C": 0.5},
+    "+bigrams +neighbour flags": {"bigrams": True, "neighbour_flags": True},
     "+bigrams +topic word": {"bigrams": True, "group_df": True},
     "+bigrams +word x tone": {"bigrams": True, "word_x_tone": True},
     "+crowd soft 0.3": {"crowd_soft": 0.3},
@@ -91,10 +95,11 @@ class Prepared:
         )
         self._cache: dict[str, object] = {}
 
-    def block(self, name: str):
-        if name not in self._cache:
-            self._cache[name] = getattr(self, "_" + name)()
-        return self._cache[name]
+    def block(self, name: str, arg: int | None = None):
+        key = f"{name}:{arg}"
+        if key not in self._cache:
+            self._cache[key] = getattr(self, "_" + name)(*([] if arg is None else [arg]))
+        return self._cache[key]
 
     # ---- blocks ----------------------------------------------------------------------------------
 
@@ -140,7 +145,7 @@ class Prepared:
         parts = [sp.csr_matrix(_vector_block(self.resources, self._shifted(o)) * 2.0) for o in (-2, 2)]
         return sp.hstack(parts, format="csc")
 
-    def _bigrams(self):
+    def _bigrams(self, min_count: int = 3):
         from collections import Counter
 
         grams = [
@@ -150,7 +155,7 @@ class Prepared:
         parts = []
         for g in grams:
             counts = Counter(x for x in g if x)
-            vocab = {x: i for i, x in enumerate(sorted(x for x, c in counts.items() if c >= 3))}
+            vocab = {x: i for i, x in enumerate(sorted(x for x, c in counts.items() if c >= min_count))}
             rows = [i for i, x in enumerate(g) if x in vocab]
             cols = [vocab[g[i]] for i in rows]
             parts.append(sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(g), len(vocab))))
@@ -193,7 +198,11 @@ class Prepared:
             sl = self.layout.slices(self.resources.dim)["sentence"]
             keep = np.r_[0 : sl.start, sl.stop : X.shape[1]]
             X = X[:, keep]
-        chosen = [self.block(k) for k in _EXTRA_BLOCKS if variant.get(k)]
+        chosen = [
+            self.block(k, variant.get("bigram_min") if k == "bigrams" else None)
+            for k in _EXTRA_BLOCKS
+            if variant.get(k)
+        ]
         return sp.hstack([X, *chosen], format="csr") if chosen else X.tocsr()
 
 

@@ -117,6 +117,7 @@ def test_word_training_cv_threshold_reports_its_objective(tiny, beta, name):
     _, _, _, resources, data, *_ = tiny
     cv = cv_threshold(resources, data, {**CONFIG, "threshold_beta": beta}, folds=3)
     assert cv["objective"] == name
+    assert cv["other"]["objective"] == ("F0.5" if name == "F1" else "F1")  # recorded beside, never used
     assert 0.1 <= cv["threshold"] <= 0.8
     assert 0.0 <= cv["cv_ap"] <= 1.0
 
