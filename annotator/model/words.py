@@ -17,6 +17,7 @@ import json
 import math
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
@@ -134,12 +135,12 @@ class LoadedWordModel:
             if alt:
                 self._alternatives[w] = tuple(alt.split("|"))
         self._function_list = self._function.tolist()
-        # optional (models trained with bigrams): "first second" -> (weight on second, weight on first)
-        self._bigram: dict[str, tuple[float, float]] = {}
+        # optional (models trained with bigrams): (first, second) -> (weight on second, weight on first)
+        self._bigram: dict[tuple[str, ...], tuple[float, float]] = {}
         if "bigrams" in arrays:
             self._bigram = dict(
                 zip(
-                    (str(k) for k in arrays["bigrams"]),
+                    (tuple(str(k).split(" ")) for k in arrays["bigrams"]),
                     zip(arrays["bigram_before"].tolist(), arrays["bigram_after"].tolist(), strict=True),
                     strict=True,
                 )
@@ -246,12 +247,14 @@ class LoadedWordModel:
 
     def _add_bigrams(self, tokens: Sequence[Token], last: np.ndarray, before: np.ndarray, after: np.ndarray) -> None:
         """Add each adjacent pair's weights: on its second word as context before it, on its first as after."""
-        get = self._bigram.get
-        for k in np.flatnonzero(~last[:-1]).tolist():
-            w = get(f"{tokens[k].folded} {tokens[k + 1].folded}")
-            if w is not None:
-                before[k + 1] += w[0]
-                after[k] += w[1]
+        folded = [t.folded for t in tokens]
+        weights = list(map(self._bigram.get, pairwise(folded)))
+        hits = np.fromiter((k for k, w in enumerate(weights) if w is not None), dtype=np.int64)
+        hits = hits[~last[hits]]  # no pair across a sentence's end
+        if hits.size:
+            w = np.asarray([weights[k] for k in hits.tolist()], dtype=np.float64)
+            before[hits + 1] += w[:, 0]  # each index once: plain fancy-index addition is exact
+            after[hits] += w[:, 1]
 
     def is_function_word(self, word: str) -> bool:
         i = self._index.get(word)
