@@ -275,18 +275,31 @@ def loaded_word_lines(lw: dict) -> list[str]:
         "",
         "A second linear model scores every word of a sentence in context: the word itself (its stem, its distilled",
         "word vector, membership in the Recasens/Riloff lists, VADER valence, the project's lexicon), the words",
-        "before and after it, the sentence's tone (mean vector of its content words) and how it stands (a",
-        "capitalised name, all capitals, inside quotation marks). Labels: the words BABE's experts marked as",
+        "before and after it and the pair it forms with each (pairs seen 3+ times in training), the sentence's",
+        "tone (mean vector of its content words) and how it stands (a capitalised name, all capitals, inside",
+        "quotation marks). Labels: the words BABE's experts marked as",
         f"biased in the training part ({rec.get('n_training_sentences', '–')} sentences; the test split is never",
         "seen). The fitted logistic regression is collapsed into per-word score tables, so each flag splits",
         "exactly into what the word, its neighbours and the sentence contributed; stored as plain arrays (npz, no",
         "pickle).",
         "",
         f"Threshold {rec.get('threshold', '–')}: the one with the best token F1 in 5-fold cross-validation on the",
-        f"training part (CV token F1 {_f(cv.get('cv_f1'))}, ROC-AUC {_f(cv.get('cv_auc'))}). It is never tuned on",
-        "the test split or on BASIL. Lexicon flags show the model's in-context probability but are not dropped",
-        "by it: on the project's literal-use tests it missed a loaded use ('slashed prices') and removed no",
-        "literal one, so literal senses are handled by each entry's curated `literal_context` words.",
+        f"training part (CV token F1 {_f(cv.get('cv_f1'))}, ROC-AUC {_f(cv.get('cv_auc'))}"
+        + (f", average precision {_f(cv['cv_ap'])}" if cv.get("cv_ap") is not None else "")
+        + ").",
+        *(
+            [
+                "Weighing precision twice as much as recall (F0.5), the same folds would choose"
+                f" {cv['other']['threshold']}",
+                f"(CV precision {_f(cv['other']['cv_precision'])}, recall {_f(cv['other']['cv_recall'])}): a stricter"
+                " setting for the app's confidence slider.",
+            ]
+            if isinstance(cv.get("other"), dict) and cv["other"].get("objective") == "F0.5"
+            else []
+        ),
+        "It is never tuned on the test split or on BASIL. Lexicon flags show the model's in-context probability",
+        "but are not dropped by it: on the project's literal-use tests it missed a loaded use ('slashed prices')",
+        "and removed no literal one, so literal senses are handled by each entry's curated `literal_context` words.",
         "",
     ]
     babe = lw.get("babe_test")

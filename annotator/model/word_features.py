@@ -15,7 +15,7 @@ number a journalist can be shown.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -138,6 +138,21 @@ def token_blocks(sentences: Sequence[str]) -> tuple[TokenBlocks, list[list[Token
     return TokenBlocks(folded, stems, neighbours, np.asarray(sentence_of, dtype=np.int64), stand_all), all_tokens
 
 
+def bigram_key(first: str, second: str) -> str:
+    """The key of two adjacent folded words in the bigram vocabulary."""
+    return f"{first} {second}"
+
+
+def bigram_keys(blocks: TokenBlocks, offset: int) -> list[str | None]:
+    """Each token's pair with its neighbour at ``offset`` (-1: the word before, +1: the word after) as a
+    bigram key in reading order; None at the sentence's edge. A pair is a feature of both its words: "stoop
+    so" of "stoop", "so low" of "low" (what the neighbour's vector alone cannot say)."""
+    out: list[str | None] = []
+    for w, n in zip(blocks.folded, blocks.neighbours[offset], strict=True):
+        out.append(None if n is None else bigram_key(n, w) if offset < 0 else bigram_key(w, n))
+    return out
+
+
 def sentence_means(resources: WordResources, sentences_words: Sequence[Sequence[str]]) -> np.ndarray:
     """Mean vector of each sentence's content words (function words and words without a vector skipped)."""
     out = np.zeros((len(sentences_words), resources.dim), dtype=np.float32)
@@ -180,6 +195,7 @@ class FeatureLayout:
     vector_weight: float = 1.0
     use_neighbour_ids: bool = True
     use_sentence: bool = True
+    bigram_vocab: dict[str, int] = field(default_factory=dict)  # "previous word" pairs; empty: no bigram block
 
     def matrix(self, resources: WordResources, blocks: TokenBlocks, sentence_words: Sequence[Sequence[str]]):
         """The (n_tokens, n_features) matrix: [stem ids | own vector | flags | per offset: vector (+ ids) |
@@ -199,6 +215,9 @@ class FeatureLayout:
             means = sentence_means(resources, sentence_words) * self.vector_weight
             parts.append(sp.csr_matrix(means[blocks.sentence_of]))
         parts.append(sp.csr_matrix(blocks.standing))
+        if self.bigram_vocab:
+            for o in OFFSETS:
+                parts.append(_id_block(self.bigram_vocab, bigram_keys(blocks, o)))
         return sp.hstack(parts, format="csr")
 
     def slices(self, dim: int) -> dict[str, slice]:
@@ -221,4 +240,7 @@ class FeatureLayout:
         if self.use_sentence:
             take("sentence", dim)
         take("standing", len(STANDING))
+        if self.bigram_vocab:
+            for o in OFFSETS:
+                take(f"bigram{o:+d}", len(self.bigram_vocab))
         return out

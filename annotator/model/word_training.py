@@ -25,6 +25,7 @@ from annotator.model.word_features import (
     WORD_FLAGS,
     FeatureLayout,
     WordResources,
+    bigram_keys,
     token_blocks,
 )
 from annotator.model.words import FORMAT_VERSION, explanation_tables
@@ -38,6 +39,12 @@ WORD_CONFIG: dict = {
     "neighbour_min_count": 3,
     "sentence": True,
     "crowd": False,  # adding MBIC's crowd marks as positives lowered test F1 (0.517 -> 0.494)
+    # adjacent-word pairs seen 3+ times: CV AP 0.474 -> 0.480 on 3 fold seeds, 0.447 -> 0.453 with whole
+    # topics held out (bench/bench_word_variants.py); crowd marks as soft labels, +-2 word vectors, word x
+    # tone, the topic word's frequency in its group and C 0.3 / 3 did not help there
+    "bigrams": True,
+    "bigram_min_count": 3,
+    "threshold_beta": 1.0,  # F1: keeps the word-level F1 goal; the F0.5 choice is recorded beside it
 }
 _RECASENS = {  # our flag -> key in annotator.features.load_recasens_lexicons
     "npov": "npov_bias",
@@ -92,12 +99,17 @@ def fit_word_model(resources: WordResources, data: MarkedSentences, config: dict
     stems = sorted(set(blocks.stems))
     counts = Counter(blocks.folded)
     neighbours = sorted(w for w, c in counts.items() if c >= config["neighbour_min_count"])
+    bigrams: list[str] = []
+    if config.get("bigrams"):
+        pairs = Counter(k for k in bigram_keys(blocks, 1) if k is not None)
+        bigrams = sorted(k for k, c in pairs.items() if c >= int(config.get("bigram_min_count", 3)))
     layout = FeatureLayout(
         {s: i for i, s in enumerate(stems)},
         {w: i for i, w in enumerate(neighbours)},
         float(config["vector_weight"]),
         bool(config["neighbour_ids"]),
         bool(config["sentence"]),
+        {k: i for i, k in enumerate(bigrams)},
     )
     X = layout.matrix(resources, blocks, _sentence_words(tokens))
     model = LogisticRegression(C=float(config["C"]), solver="liblinear", max_iter=5000)
@@ -115,8 +127,9 @@ def predict_tokens(model, layout: FeatureLayout, resources: WordResources, texts
 def cv_threshold(
     resources: WordResources, data: MarkedSentences, config: dict = WORD_CONFIG, folds: int = 5, seed: int = 42
 ) -> dict:
-    """Out-of-fold token probabilities on the training part (folds of sentences); the F1-best threshold."""
-    from sklearn.metrics import precision_recall_fscore_support, roc_auc_score
+    """Out-of-fold token probabilities on the training part (folds of sentences); the threshold with the best
+    F-beta (``config["threshold_beta"]``, 1 by default: F1; 0.5 weighs precision twice as much as recall)."""
+    from sklearn.metrics import average_precision_score, roc_auc_score
     from sklearn.model_selection import KFold
 
     n = len(data.texts)
@@ -136,16 +149,35 @@ def cv_threshold(
             pos += m
     p_all = np.concatenate(probs)
     y_all = np.concatenate(labels)
-    grid = np.round(np.arange(0.10, 0.81, 0.01), 2)
-    scores = [precision_recall_fscore_support(y_all, p_all >= t, average="binary", zero_division=0)[:3] for t in grid]
-    best = int(np.argmax([s[2] for s in scores]))
+    beta = float(config.get("threshold_beta", 1.0))
+    chosen = best_threshold(y_all, p_all, beta)
     return {
-        "threshold": float(grid[best]),
-        "cv_precision": round(float(scores[best][0]), 4),
-        "cv_recall": round(float(scores[best][1]), 4),
-        "cv_f1": round(float(scores[best][2]), 4),
+        **chosen,
+        # the other objective's choice on the same folds, for the model card (never used to score)
+        "other": best_threshold(y_all, p_all, 0.5 if beta == 1.0 else 1.0),
+        "cv_ap": round(float(average_precision_score(y_all, p_all)), 4),
         "cv_auc": round(float(roc_auc_score(y_all, p_all)), 4),
         "folds": folds,
+    }
+
+
+def best_threshold(y: np.ndarray, p: np.ndarray, beta: float = 1.0) -> dict:
+    """The threshold on a 0.10..0.80 grid with the best token F-beta, with its precision, recall and F1."""
+    from sklearn.metrics import precision_recall_fscore_support
+
+    grid = np.round(np.arange(0.10, 0.81, 0.01), 2)
+    scores = [
+        precision_recall_fscore_support(y, p >= t, beta=beta, average="binary", zero_division=0)[:3] for t in grid
+    ]
+    best = int(np.argmax([s[2] for s in scores]))
+    prec, rec = float(scores[best][0]), float(scores[best][1])
+    return {
+        "threshold": float(grid[best]),
+        "objective": "F1" if beta == 1.0 else f"F{beta:g}",
+        "cv_precision": round(prec, 4),
+        "cv_recall": round(rec, 4),
+        "cv_f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0,
+        "cv_fbeta": round(float(scores[best][2]), 4),
     }
 
 
@@ -191,7 +223,12 @@ def collapse(model, layout: FeatureLayout, resources: WordResources, marked: lis
     stem_weight = coef[sl["stem"]]
     keep = np.abs(stem_weight) > 1e-9
     function = np.array([w in resources.lists.get("function_word", ()) for w in words])
+    bigrams = sorted(layout.bigram_vocab, key=layout.bigram_vocab.__getitem__)
     return {
+        "bigrams": np.array(bigrams, dtype=str),
+        # a pair's weight on its second word (the word before is its context) and on its first word
+        "bigram_before": coef[sl["bigram-1"]].astype(np.float32) if bigrams else np.zeros(0, np.float32),
+        "bigram_after": coef[sl["bigram+1"]].astype(np.float32) if bigrams else np.zeros(0, np.float32),
         "words": np.array(words, dtype=str),
         "own": own.astype(np.float32),
         "before": before.astype(np.float32),
@@ -271,7 +308,10 @@ def train_word_model(
         train = _subset(train, range(min(int(subset), len(train.texts))))
     log(f"loaded-word detector: {len(train.texts)} training sentences; choosing the threshold by 5-fold CV")
     cv = cv_threshold(resources, train, config)
-    log(f"  CV token F1 {cv['cv_f1']} at threshold {cv['threshold']} (AUC {cv['cv_auc']})")
+    log(
+        f"  CV token {cv['objective']} {cv['cv_fbeta']} at threshold {cv['threshold']} "
+        f"(P {cv['cv_precision']}, R {cv['cv_recall']}, F1 {cv['cv_f1']}, AP {cv['cv_ap']}, AUC {cv['cv_auc']})"
+    )
     model, layout = fit_word_model(resources, train, config)
     arrays, info = build_tables(
         model,

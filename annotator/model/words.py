@@ -17,6 +17,7 @@ import json
 import math
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
@@ -134,6 +135,16 @@ class LoadedWordModel:
             if alt:
                 self._alternatives[w] = tuple(alt.split("|"))
         self._function_list = self._function.tolist()
+        # optional (models trained with bigrams): (first, second) -> (weight on second, weight on first)
+        self._bigram: dict[tuple[str, ...], tuple[float, float]] = {}
+        if "bigrams" in arrays:
+            self._bigram = dict(
+                zip(
+                    (tuple(str(k).split(" ")) for k in arrays["bigrams"]),
+                    zip(arrays["bigram_before"].tolist(), arrays["bigram_after"].tolist(), strict=True),
+                    strict=True,
+                )
+            )
 
     # ---- loading ---------------------------------------------------------------------------------
 
@@ -166,8 +177,13 @@ class LoadedWordModel:
                 raise WordModelError(f"loaded-word model {path}: {k} has shape {arrays[k].shape}, expected ({n},)")
         if arrays["standing"].shape != (len(STANDING),):
             raise WordModelError(f"loaded-word model {path}: standing weights have the wrong shape")
-        for k in ("own", "before", "after", "tone", "stem_weight", "standing"):
-            if not np.isfinite(arrays[k]).all():
+        if "bigrams" in arrays:
+            nb = len(arrays["bigrams"])
+            for k in ("bigram_before", "bigram_after"):
+                if k not in arrays or arrays[k].shape != (nb,):
+                    raise WordModelError(f"loaded-word model {path}: {k} is missing or does not match the bigrams")
+        for k in ("own", "before", "after", "tone", "stem_weight", "standing", "bigram_before", "bigram_after"):
+            if k in arrays and not np.isfinite(arrays[k]).all():
                 raise WordModelError(f"loaded-word model {path}: {k} holds a non-finite number")
         model = cls(arrays, info, path)
         from annotator.model.files import file_sha256
@@ -216,6 +232,8 @@ class LoadedWordModel:
         after = np.zeros(n)
         after[:-1] = np.where(known[1:], self._after[safe[1:]], self._oov["after"])
         after[last] = 0.0
+        if self._bigram:
+            self._add_bigrams(tokens, last, before, after)
         content = known & (idx < self._n_vec) & ~self._function[safe]
         counts = np.bincount(sent, weights=content.astype(np.float64), minlength=len(sentences))
         sums = np.bincount(sent, weights=np.where(content, self._tone[safe], 0.0), minlength=len(sentences))
@@ -226,6 +244,17 @@ class LoadedWordModel:
         prob = 1.0 / (1.0 + np.exp(-logit))
         parts = {"own": own, "before": before, "after": after, "tone": tone, "standing": standing}
         return DocScores(tokens, prob, parts, self._intercept)
+
+    def _add_bigrams(self, tokens: Sequence[Token], last: np.ndarray, before: np.ndarray, after: np.ndarray) -> None:
+        """Add each adjacent pair's weights: on its second word as context before it, on its first as after."""
+        folded = [t.folded for t in tokens]
+        weights = list(map(self._bigram.get, pairwise(folded)))
+        hits = np.fromiter((k for k, w in enumerate(weights) if w is not None), dtype=np.int64)
+        hits = hits[~last[hits]]  # no pair across a sentence's end
+        if hits.size:
+            w = np.asarray([weights[k] for k in hits.tolist()], dtype=np.float64)
+            before[hits + 1] += w[:, 0]  # each index once: plain fancy-index addition is exact
+            after[hits] += w[:, 1]
 
     def is_function_word(self, word: str) -> bool:
         i = self._index.get(word)
