@@ -40,6 +40,18 @@ TRIED_NOTE = [
 ]
 
 
+def ngram_blocks(config: dict) -> str:
+    """The TF-IDF blocks of a training configuration in words, e.g. "word 1–2-gram TF-IDF + character
+    2–5-gram TF-IDF (`char_wb`)" (the card describes the model that was trained, not today's default)."""
+    parts = []
+    for key, label in (("word", "word"), ("char", "character")):
+        block = config.get(key)
+        if block:
+            lo, hi = block.get("ngram_range", (1, 1))
+            parts.append(f"{label} {lo}–{hi}-gram TF-IDF" + (" (`char_wb`)" if key == "char" else ""))
+    return " + ".join(parts) or "no n-gram TF-IDF"
+
+
 def model_card(m: dict) -> str:
     rec, cv, test, loo = m["model"], m["cv_5fold"], m["test"], m["leave_one_outlet_out"]
     names = {
@@ -62,7 +74,7 @@ def model_card(m: dict) -> str:
         "",
         "## What it is",
         "",
-        "A scikit-learn `Pipeline`: word 1–2-gram TF-IDF + character 2–5-gram TF-IDF (`char_wb`) + scaled counts of",
+        f"A scikit-learn `Pipeline`: {ngram_blocks(rec.get('config', {}))} + scaled counts of",
         "Recasens et al. (2013) bias-related word lists, VADER valence sums, quote features and the rate at which",
         "annotators marked each word as biased in the training data → logistic regression.",
         *(
@@ -223,8 +235,12 @@ def model_card(m: dict) -> str:
         "- Outlet effects: outlets differ sharply in their share of biased sentences (Reuters ≈ 10%, Alternet ≈ 75%),",
         "  and a bag-of-words model partly learns outlet style; leave-one-outlet-out scores above show how much",
         "  is lost on an unseen outlet.",
-        "- Explanations show which words the linear model weighed, not why a human finds the sentence biased;",
-        "  character n-gram weights are attributed to the whitespace token they came from.",
+        "- Explanations show which words the linear model weighed, not why a human finds the sentence biased"
+        + (
+            ";\n  character n-gram weights are attributed to the whitespace token they came from."
+            if rec.get("config", {}).get("char")
+            else "."
+        ),
         "- Labels are expert majority votes on a subjective task; crowd annotators disagree with them often.",
         "",
         "## Retrain / re-evaluate",
