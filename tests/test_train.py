@@ -123,16 +123,18 @@ def test_train_ablation_configs_switch_features():
 @pytest.mark.parametrize(
     "base_char, row, expected_char",
     [
-        (None, "+ char tf-idf (char_wb 2-5)", "reference"),  # a default without char: the rows still measure it
-        (None, "all + char tf-idf (char_wb 2-5)", "reference"),  # "all without" would repeat the shipped row
+        (None, "+ char tf-idf (char_wb 2-4)", "reference"),  # a default without char: the rows still measure it
+        (None, "all + char tf-idf (char_wb 2-4)", "reference"),  # "all without" would repeat the shipped row
         (None, "all (shipped configuration)", None),
-        ({"ngram_range": (3, 5), "min_df": 5}, "+ char tf-idf (char_wb 2-5)", "base"),  # the default's own block
+        ({"ngram_range": (3, 5), "min_df": 5}, "+ char tf-idf (char_wb 3-5)", "base"),  # the default's own block
+        ({"ngram_range": [3, 5], "min_df": 5}, "+ char + Recasens lexicon counts", "base"),  # as in metrics.json
         ({"ngram_range": (3, 5), "min_df": 5}, "all without char tf-idf", False),
     ],
 )
 def test_train_ablation_configs_char_block(base_char, row, expected_char):
     from annotator.model.training import CHAR_NGRAMS
 
+    assert CHAR_NGRAMS["ngram_range"] == (2, 4), "the row names above assume the shipped block"
     base = {**T.DEFAULT_CONFIG, "char": base_char}
     cfgs = T.ablation_configs(base)
     want = {"reference": CHAR_NGRAMS, "base": base_char}.get(expected_char, expected_char)
