@@ -25,6 +25,7 @@ Result (2026-11-30, seeds 42, 1, 2; stacked CV macro-F1 and cold time in peer un
 no char n-grams 0.7803 (-0.0057), 1.58x. So char_wb (2,4) became the default (training.CHAR_NGRAMS).
 Timings are noisy on the shared machine (a 3-round run ranked (2,4) slower than the reference; the 7-round
 run above and its 17% fewer n-grams per article say it is cheaper): use ``--speed-only --rounds 7``.
+``--against DIR`` times annotate() with the models in DIR (e.g. the previous models/) and the shipped ones.
 
     ANNOTATOR_DATA_DIR=../shared/data python bench/bench_sentence_variants.py [--seeds 42 1 2] [--repeats 20]
 """
@@ -142,8 +143,6 @@ def _clear_caches(model) -> None:
 def speeds(fitted: dict, article: Path, repeats: int, rounds: int = 3) -> dict[str, dict[str, float]]:
     """Per variant: warm, cold and stacked scoring time of the article's prose sentences, in peer units
     (median over ``rounds`` interleaved rounds of ``repeats`` calls each)."""
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
     from annotator.model.sentence import BiasModel
     from annotator.model.stack import WORD_THRESHOLD_FOR_FIT, StackedBiasModel
     from annotator.model.words import LoadedWordModel
@@ -151,7 +150,6 @@ def speeds(fitted: dict, article: Path, repeats: int, rounds: int = 3) -> dict[s
 
     text = article.read_text(encoding="utf-8")
     prose = [text[s.span.start : s.span.end] for s in segment(text) if s.kind == "prose"]
-    vader = SentimentIntensityAnalyzer()
     words = LoadedWordModel.load()
     record = {
         "weights": {"logit": 0.6, "sum": -0.1, "max": 1.4, "count": 0.2},
@@ -159,10 +157,7 @@ def speeds(fitted: dict, article: Path, repeats: int, rounds: int = 3) -> dict[s
         "word_threshold": WORD_THRESHOLD_FOR_FIT,
     }
 
-    def peer() -> None:
-        for s in segment(text):
-            vader.polarity_scores(text[s.span.start : s.span.end])
-
+    peer = _peer(text)
     models = {name: BiasModel(pipe, {"model_id": name}, ROOT / "models" / "unsaved") for name, pipe in fitted.items()}
     stacks = {name: StackedBiasModel(model, words, record) for name, model in models.items()}
     ratios: dict[str, dict[str, list[float]]] = {name: {"warm": [], "cold": [], "stacked": []} for name in models}
@@ -182,6 +177,45 @@ def speeds(fitted: dict, article: Path, repeats: int, rounds: int = 3) -> dict[s
     return out
 
 
+def annotate_against(article: Path, other: Path, repeats: int, rounds: int) -> None:
+    """Print annotate() on the article with the models in ``other`` and with the shipped models/, in peer
+    units (interleaved rounds, the peer timed beside each)."""
+    from annotator import Annotator
+    from annotator.model.stack import load_sentence_model
+
+    text = article.read_text(encoding="utf-8")
+    peer = _peer(text)
+    engines = {
+        f"models in {other}": Annotator(model=load_sentence_model(other / "bias_model.skops")),
+        "shipped models/": Annotator(model=load_sentence_model(ROOT / "models" / "bias_model.skops")),
+    }
+    ratios: dict[str, list[float]] = {name: [] for name in engines}
+    for _ in range(rounds):
+        for name, engine in engines.items():
+            p = _median_ms(peer, repeats)
+            ratios[name].append(_median_ms(lambda e=engine: e.annotate(text), repeats) / p)
+    for name, r in ratios.items():
+        print(
+            f"annotate() {article.name} with the {name}: {statistics.median(r):.2f}x peer "
+            f"(rounds {min(r):.2f}-{max(r):.2f})"
+        )
+
+
+def _peer(text: str):
+    """VADER's per-sentence scoring with Punkt splitting of ``text`` (the peer every time is divided by)."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from annotator.segment import segment
+
+    vader = SentimentIntensityAnalyzer()
+
+    def peer() -> None:
+        for s in segment(text):
+            vader.polarity_scores(text[s.span.start : s.span.end])
+
+    return peer
+
+
 def _char_vocabulary(pipe) -> int:
     """How many character n-grams a fitted pipeline holds (0 without the block)."""
     parts = dict(pipe.named_steps["features"].transformer_list)
@@ -194,6 +228,7 @@ def main() -> int:
     ap.add_argument("--seeds", type=int, nargs="+", default=[42, 1, 2])
     ap.add_argument("--repeats", type=int, default=20, help="calls per round")
     ap.add_argument("--rounds", type=int, default=3, help="interleaved timing rounds (the median is shown)")
+    ap.add_argument("--against", metavar="DIR", default=None, help="only time annotate() with DIR's models vs models/")
     ap.add_argument("--speed-only", action="store_true", help="skip the cross-validation (timings only)")
     ap.add_argument("--data-dir", default=None)
     ap.add_argument("--article", default=None, help=f"default: corpus/{ARTICLE.name} beside the data folder")
@@ -209,6 +244,9 @@ def main() -> int:
     if not article.is_file():
         print(f"{article} not found (../shared/corpus)")
         return 1
+    if args.against:
+        annotate_against(article, Path(args.against), args.repeats, args.rounds)
+        return 0
     df = D.load_sg2(data_dir)
     train_df, _ = T.split_frames(df, D.read_test_split(ROOT / "models" / D.TEST_SPLIT_FILE))
     if args.subset:
