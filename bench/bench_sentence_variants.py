@@ -23,8 +23,9 @@ configuration's (the reference); if none qualifies, ship nothing and report the 
 Result (2026-11-30, seeds 42, 1, 2; stacked CV macro-F1 and cold time in peer units): reference 0.7860,
 2.62x; char_wb (2,4) 0.7848 (-0.0012), 2.34x; (3,5) min_df 5 0.7809 (-0.0051); top 20k 0.7827 (-0.0033);
 no char n-grams 0.7803 (-0.0057), 1.58x. So char_wb (2,4) became the default (training.CHAR_NGRAMS).
-Timings are noisy on the shared machine (a 3-round run ranked (2,4) slower than the reference; the 7-round
-run above and its 17% fewer n-grams per article say it is cheaper): use ``--speed-only --rounds 7``.
+Timings are noisy on the shared machine (a 3-round run ranked (2,4) slower than the reference; two 7-round
+runs, 2.34x vs 2.62x and 2.41x vs 2.55x cold, and its 17% fewer n-grams per article say it is cheaper, with
+warm caches no faster): use ``--speed-only --rounds 7``.
 ``--against DIR`` times annotate() with the models in DIR (e.g. the previous models/) and the shipped ones.
 
     ANNOTATOR_DATA_DIR=../shared/data python bench/bench_sentence_variants.py [--seeds 42 1 2] [--repeats 20]

@@ -41,7 +41,7 @@ TRIED_NOTE = [
     "Third round, for speed (`bench/bench_sentence_variants.py`: stratified 5-fold CV on the training part,",
     "split seeds 42, 1, 2, the stacked score with the loaded-word evidence refitted in every fold; the rule,",
     "fixed beforehand, was to ship the cheapest variant within 0.003 of the character 2–5-gram block): 2–5",
-    "min_df 2 0.7860, 2–4 min_df 2 0.7848 (shipped: the classifier scores a new article in about 11% less",
+    "min_df 2 0.7860, 2–4 min_df 2 0.7848 (shipped: the classifier scores a new article in 5–11% less",
     "time), 3–5 min_df 5 0.7809, 2–5 top 20,000 n-grams 0.7827, no character n-grams 0.7803 (the classifier",
     "alone scores the same without them, 0.7776 vs 0.7774, but gains less from the word evidence when stacked).",
 ]
