@@ -120,6 +120,45 @@ def test_train_ablation_configs_switch_features():
     assert cfgs["all (shipped configuration)"] == T.DEFAULT_CONFIG
 
 
+@pytest.mark.parametrize(
+    "base_char, row, expected_char",
+    [
+        (None, "+ char tf-idf (char_wb 2-4)", "reference"),  # a default without char: the rows still measure it
+        (None, "all + char tf-idf (char_wb 2-4)", "reference"),  # "all without" would repeat the shipped row
+        (None, "all (shipped configuration)", None),
+        ({"ngram_range": (3, 5), "min_df": 5}, "+ char tf-idf (char_wb 3-5)", "base"),  # the default's own block
+        ({"ngram_range": [3, 5], "min_df": 5}, "+ char + Recasens lexicon counts", "base"),  # as in metrics.json
+        ({"ngram_range": (3, 5), "min_df": 5}, "all without char tf-idf", False),
+    ],
+)
+def test_train_ablation_configs_char_block(base_char, row, expected_char):
+    from annotator.model.training import CHAR_NGRAMS
+
+    assert CHAR_NGRAMS["ngram_range"] == (2, 4), "the row names above assume the shipped block"
+    base = {**T.DEFAULT_CONFIG, "char": base_char}
+    cfgs = T.ablation_configs(base)
+    want = {"reference": CHAR_NGRAMS, "base": base_char}.get(expected_char, expected_char)
+    assert cfgs[row]["char"] == want
+    assert ("all without char tf-idf" in cfgs) == bool(base_char)
+
+
+@pytest.mark.parametrize(
+    "config, expected",
+    [
+        (
+            {"word": {"ngram_range": (1, 2)}, "char": {"ngram_range": (2, 5)}},
+            "word 1–2-gram TF-IDF + character 2–5-gram TF-IDF (`char_wb`)",
+        ),
+        ({"word": {"ngram_range": [1, 2]}, "char": None}, "word 1–2-gram TF-IDF"),  # as read from metrics.json
+        ({}, "no n-gram TF-IDF"),
+    ],
+)
+def test_card_ngram_blocks_describe_the_trained_configuration(config, expected):
+    from annotator.model.card import ngram_blocks
+
+    assert ngram_blocks(config) == expected
+
+
 # ------------------------------------------------------------------------- reviewer feedback (issue 5)
 
 

@@ -26,6 +26,7 @@ from annotator.model.data import (
 )
 from annotator.model.metrics import _r, binary_metrics, calibration_bins
 from annotator.model.training import (
+    CHAR_NGRAMS,
     DEFAULT_CONFIG,
     _as_text,
     cv_predict,
@@ -76,7 +77,7 @@ def _cv_summary(y, proba, splits) -> dict:
 
 ABLATION = {
     "word tf-idf (1-2 grams)": {"word": True},
-    "+ char tf-idf (char_wb 2-5)": {"word": True, "char": True},
+    "+ char tf-idf ({char})": {"word": True, "char": True},
     "+ char + Recasens lexicon counts": {"word": True, "char": True, "recasens": True},
     "+ char + VADER valence": {"word": True, "char": True, "vader": True},
     "+ char + quote features": {"word": True, "char": True, "quote": True},
@@ -85,7 +86,7 @@ ABLATION = {
     "+ char + Recasens + VADER + quotes": {"word": True, "char": True, "recasens": True, "vader": True, "quote": True},
     "all (shipped configuration)": {},
     "all, marked-word rates without stemming": {"marked_stem": False},
-    "all without char tf-idf": {"char": False},
+    "all without char tf-idf": {"char": False},  # "all + char tf-idf ({char})" when the shipped model has none
     "all without the word vectors": {"embedding": None},
     "all without auxiliary-label stacking (plain logistic regression)": {"aux_stack": None},
     "all, stacking the opinion label only": {"aux_stack": {**DEFAULT_CONFIG["aux_stack"], "labels": ["opinion"]}},
@@ -94,10 +95,20 @@ ABLATION = {
 
 
 def ablation_configs(base: dict) -> dict:
+    """The ablation's configurations built from ``base``, by row name. The "+ char" rows use ``base``'s
+    character n-gram block, or ``CHAR_NGRAMS`` when it has none (their names say which n-gram lengths);
+    then "all without char tf-idf" (which would repeat the shipped row) becomes "all + char tf-idf"."""
     out = {}
-    for name, spec in ABLATION.items():
+    char = base.get("char") or CHAR_NGRAMS
+    lo, hi = char.get("ngram_range", (2, 5))
+    label = f"char_wb {lo}-{hi}"
+    for template, spec in ABLATION.items():
+        name = template.format(char=label)
         if not spec:
             out[name] = dict(base)
+            continue
+        if spec == {"char": False} and not base.get("char"):
+            out[f"all + char tf-idf ({label})"] = {**base, "char": CHAR_NGRAMS}
             continue
         if name.startswith("all"):
             cfg = {**base, **{k: v for k, v in spec.items() if k != "marked_stem"}}
@@ -107,6 +118,8 @@ def ablation_configs(base: dict) -> dict:
             continue
         cfg = {k: False for k in ("word", "char", "recasens", "vader", "quote", "marked", "project")}
         cfg.update({k: base.get(k) for k, on in spec.items() if on})
+        if spec.get("char"):
+            cfg["char"] = char
         for k in ("dense_weight", "C", "class_weight"):
             cfg[k] = base.get(k)
         out[name] = cfg

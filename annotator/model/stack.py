@@ -205,8 +205,12 @@ def load_sentence_model(path: str | Path | None = None):
 # ---- fitting and measuring -------------------------------------------------------------------------------------
 
 
-def out_of_fold_features(data_dir: Path, train_df, seed: int = 42, log=print) -> tuple[np.ndarray, np.ndarray]:
-    """(sentence log-odds, word evidence (n, 3)) for every training sentence, from models fitted without it."""
+def out_of_fold_features(
+    data_dir: Path, train_df, seed: int = 42, log=print, threshold: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(sentence log-odds, word evidence (n, 3)) for every training sentence, from models fitted without it.
+    ``threshold``: the word probability that counts as a flag (default: ``WORD_THRESHOLD_FOR_FIT``)."""
+    threshold = WORD_THRESHOLD_FOR_FIT if threshold is None else float(threshold)
     from sklearn.model_selection import StratifiedKFold
 
     from annotator.model import training as T
@@ -231,12 +235,14 @@ def out_of_fold_features(data_dir: Path, train_df, seed: int = 42, log=print) ->
         reg, layout = fit_word_model(resources, part, WORD_CONFIG)
         arrays, info = build_tables(reg, layout, resources, [], 0.5)
         fold_words = LoadedWordModel(arrays, info)
-        words[te] = evidence_matrix(fold_words, [texts[i] for i in te], WORD_THRESHOLD_FOR_FIT)
+        words[te] = evidence_matrix(fold_words, [texts[i] for i in te], threshold)
         log(f"  stack: fold {k + 1}/5")
     return logit, words
 
 
-WORD_THRESHOLD_FOR_FIT = 0.23  # the shipped detector's CV threshold; recorded in the stack file
+# the flag threshold used when no word model is at hand (benches); ``fit_stack`` uses the shipped detector's own
+# threshold, so the "count" evidence is the number of words the detector flags, and records it in the stack file
+WORD_THRESHOLD_FOR_FIT = 0.23
 
 
 def evidence_matrix(word_model, texts: Sequence[str], threshold: float) -> np.ndarray:
@@ -269,9 +275,8 @@ def fit_stack(data_dir: Path, models_dir: Path, seed: int = 42, subset: int | No
     if subset:
         train_df = train_df.iloc[: int(subset)].reset_index(drop=True)
     log(f"stacking the sentence classifier with word evidence: out-of-fold values for {len(train_df)} sentences")
-    if abs(words.threshold - WORD_THRESHOLD_FOR_FIT) > 1e-9:
-        log(f"  note: the word model's threshold {words.threshold} differs from {WORD_THRESHOLD_FOR_FIT}")
-    logit, evidence = out_of_fold_features(data_dir, train_df, seed, log)
+    threshold = float(words.threshold)
+    logit, evidence = out_of_fold_features(data_dir, train_df, seed, log, threshold=threshold)
     y = train_df["y"].to_numpy()
     X = np.column_stack([logit, evidence])
     cv = StratifiedKFold(5, shuffle=True, random_state=seed + 1)
@@ -284,7 +289,7 @@ def fit_stack(data_dir: Path, models_dir: Path, seed: int = 42, subset: int | No
         "format_version": FORMAT_VERSION,
         "weights": dict(zip(_KEYS, (round(float(v), 6) for v in reg.coef_.ravel()), strict=True)),
         "intercept": round(float(reg.intercept_[0]), 6),
-        "word_threshold": WORD_THRESHOLD_FOR_FIT,
+        "word_threshold": threshold,
         "word_model_sha256": file_sha256(models_dir / MODEL_FILE.name),
         "sentence_model_sha256": file_sha256(models_dir / D.MODEL_FILE),
         "seed": seed,
