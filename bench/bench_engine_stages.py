@@ -1,0 +1,127 @@
+"""Where the engine spends its time before the sentence classifier, in peer units.
+
+    python bench/bench_engine_stages.py [--repeats 60] [--article PATH]
+
+Runs the stages of ``Annotator._analyse`` (everything before sentence scoring) one after the other on the
+8 KB Ukraine/NATO article, as the pipeline does, interleaved round by round with the peer of
+``bench/bench_loaded_words.py`` (VADER's per-sentence scoring after Punkt splitting of the same text, same
+process), and prints each stage's median CPU time as a multiple of the peer's median. CPU time, not wall time: on
+the shared machine a wall-clock window often includes a few milliseconds spent descheduled. Compare the
+ratios, not the milliseconds, between runs. The garbage collector is paused, as
+``Annotator.annotate`` does.
+
+Stages: ``segment``, ``find_quotes``, ``assign_voices``, ``tokenize``, ``context`` (building the detector
+``Context``), then each detector on that Context in the default order (``lexicon`` computes the loaded-word
+scores it reads for its confidences; ``loaded_word`` reuses them), ``detectors, all`` (their sum) and
+``pre-scoring total`` (one more ``Annotator(model=None)._analyse`` call: all of the above plus the input
+checks and the de-duplication of overlapping flags). Prints numbers; asserts nothing.
+
+Before the speed-up on the engine branch (commit fc22029; 60 rounds; peer 3.9 ms CPU on a busy machine):
+
+    segment 0.27 | find_quotes 0.12 | assign_voices 0.23 | tokenize 0.22 | context 0.04 | lexicon 0.72 |
+    scare_quote 0.03 | anonymous_source 0.10 | hedge 0.06 | loaded_word 0.06 | detectors, all 0.98 |
+    pre-scoring total 1.81
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+ARTICLE = ROOT.parent / "shared" / "corpus" / "ukraine_nato_partnership.txt"  # ../shared beside the project
+
+
+def _pass(engine, text: str, out: dict[str, list[float]]) -> None:
+    """One annotation, stage by stage as ``Annotator._analyse`` runs them, each stage's CPU time appended."""
+    from annotator.detectors import Context
+    from annotator.segment import segment
+    from annotator.textnorm import tokenize
+    from annotator.voice import assign_voices, find_quotes
+
+    t0 = time.process_time()
+    sentences = segment(text)
+    t1 = time.process_time()
+    quotes = find_quotes(text)
+    t2 = time.process_time()
+    sentences = assign_voices(text, sentences, quotes)
+    t3 = time.process_time()
+    tokens = tokenize(text)
+    t4 = time.process_time()
+    ctx = Context(text, sentences, quotes, tokens)
+    t5 = time.process_time()
+    for name, start, end in (
+        ("segment", t0, t1),
+        ("find_quotes", t1, t2),
+        ("assign_voices", t2, t3),
+        ("tokenize", t3, t4),
+        ("context", t4, t5),
+    ):
+        out[name].append((end - start) * 1000)
+    for detector in engine.detectors:  # in order: lexicon computes the word scores loaded_word then reuses
+        t = time.process_time()
+        detector.detect(ctx)
+        out[detector.id].append((time.process_time() - t) * 1000)
+    out["detectors, all"].append((time.process_time() - t5) * 1000)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=60)
+    parser.add_argument("--article", type=Path, default=ARTICLE)
+    args = parser.parse_args()
+    if not args.article.is_file():
+        print(f"{args.article} not found (../shared/corpus); pass --article PATH")
+        return 1
+    text = args.article.read_text(encoding="utf-8")
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from annotator import Annotator
+    from annotator.segment import segment
+
+    engine = Annotator(model=None)
+    vader = SentimentIntensityAnalyzer()
+
+    def peer() -> None:
+        for s in segment(text):
+            vader.polarity_scores(text[s.span.start : s.span.end])
+
+    names = ["segment", "find_quotes", "assign_voices", "tokenize", "context"]
+    names += [d.id for d in engine.detectors] + ["detectors, all", "pre-scoring total"]
+    times: dict[str, list[float]] = {name: [] for name in ["peer", *names]}
+    peer(), engine._analyse(text), _pass(engine, text, {n: [] for n in names})  # warm every cache
+    gc.disable()
+    try:
+        for _ in range(args.repeats):
+            t = time.process_time()
+            peer()
+            times["peer"].append((time.process_time() - t) * 1000)
+            _pass(engine, text, times)
+            t = time.process_time()
+            engine._analyse(text)
+            times["pre-scoring total"].append((time.process_time() - t) * 1000)
+            gc.collect()
+    finally:
+        gc.enable()
+    medians = {name: statistics.median(ts) for name, ts in times.items()}
+    unit = medians.pop("peer")
+    print(f"article {args.article.name}: {len(text):,} chars; median of {args.repeats} interleaved rounds")
+    print(f"peer (VADER + Punkt, as in bench_loaded_words.py): {unit:.2f} ms = 1 peer unit")
+    for name, ms in medians.items():
+        print(f"  {name:20s} {ms:7.2f} ms  {ms / unit:5.2f} peer units")
+    print(" | ".join(f"{name} {ms / unit:.2f}" for name, ms in medians.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
