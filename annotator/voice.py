@@ -109,7 +109,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
     finite = _trie(verbs.finite)
     reported = re.compile(
-        rf"\baccording\s+to\b|\bin\s+(?:his|her|their|its)\s+(?:opinion|view|words)\b|{_NOT_A_NOUN}\b(?:{finite})\b|"
+        # the word boundary before the look-behinds: tried first, it fails fast inside words
+        rf"\baccording\s+to\b|\bin\s+(?:his|her|their|its)\s+(?:opinion|view|words)\b|\b{_NOT_A_NOUN}(?:{finite})\b|"
         rf"\bas\s+(?:[\w'’-]+\s+){{0,5}}{verb}\b"
         rf"|\b(?:they|we|[a-z]+s)\s+(?:{'|'.join(_PLURAL_VERBS)})\b",
         re.IGNORECASE,
@@ -355,7 +356,19 @@ def quoted_share(span: Span, quotes: Sequence[Quote] | QuoteIndex) -> float:
 
 def is_reported(text: str) -> bool:
     """Whether a sentence (outside quotes) attributes its content to a speaker."""
+    # Most sentences hold none of the words every match needs: one set test spares them the regex.
+    if _reported_cue_words().isdisjoint(_LETTERS.findall(_case_folded(text))):
+        return False
     return _patterns()[2].search(text) is not None
+
+
+# Characters that the patterns' IGNORECASE matches to an ASCII letter but ``str.lower`` does not turn into it
+_CASE_ODDITIES = str.maketrans({"ſ": "s", "ı": "i", "İ": "i", "K": "k"})
+
+
+def _case_folded(text: str) -> str:
+    """``text`` in lower case, as the patterns' IGNORECASE compares ASCII letters ("ſaid" reads "said")."""
+    return text.lower() if text.isascii() else text.translate(_CASE_ODDITIES).lower()
 
 
 @lru_cache(maxsize=1)
@@ -374,7 +387,7 @@ def first_reported_cue(text: str, start: int, end: int) -> int | None:
     """
     words = _reported_cue_words()
     for m in _LETTERS.finditer(text, start, end):
-        if m.group().lower() in words:
+        if _case_folded(m.group()) in words:
             return m.end()
     return None
 

@@ -41,7 +41,7 @@ class LexiconDetector(Detector):
     def detect(self, ctx: Context) -> list[Annotation]:
         out = []
         confidence = _confidences(ctx, self.word_model) if self.word_model is not None else None
-        for match in (m for tokens in ctx.sentence_tokens for m in self.lexicon.match_tokens(tokens)):
+        for match in ctx.lexicon_matches(self.lexicon):
             entry = match.entry
             span = Span(match.start, match.end)
             p = confidence(span) if confidence is not None else None

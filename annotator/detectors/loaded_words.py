@@ -13,7 +13,7 @@ import numpy as np
 
 from annotator.detectors.base import Context, Detector, register
 from annotator.document import Annotation, Span
-from annotator.model.word_features import standing_features
+from annotator.model.word_features import standing_rows
 from annotator.model.words import DocScores, LoadedWordModel, TokenScore, default_word_model
 
 CATEGORY = "loaded_language"
@@ -34,7 +34,7 @@ def word_scores(ctx: Context, model: LoadedWordModel) -> DocScores:
         for sentence, tokens in zip(ctx.sentences, ctx.sentence_tokens, strict=True)
         if sentence.kind in ("prose", "heading") and tokens
     ]
-    scores = model.score_sentences(chosen, [standing_features(ctx.text, tokens, quotes) for tokens in chosen])
+    scores = model.score_sentences(chosen, [standing_rows(ctx.text, chosen, quotes)])
     ctx.cache[key] = scores
     return scores
 

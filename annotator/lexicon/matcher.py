@@ -106,34 +106,62 @@ class Lexicon:
 
     def match_tokens(self, tokens: Sequence[Token]) -> list[LexiconMatch]:
         """Longest match at each position, left to right, never overlapping."""
+        return self.match_runs(tokens, [(0, len(tokens))])
+
+    def match_runs(
+        self,
+        tokens: Sequence[Token],
+        runs: Sequence[tuple[int, int]],
+        keys: Sequence[str] | None = None,
+        folded: Sequence[str] | None = None,
+    ) -> list[LexiconMatch]:
+        """``match_tokens`` on each run ``tokens[lo:hi]`` (e.g. each sentence), the matches one after another.
+
+        Runs are in order and do not overlap. ``keys`` and ``folded`` are the tokens' ``key`` and ``folded``
+        forms when the caller has them already. A term never spans two runs, and its literal-context words
+        are looked for inside its own run only, as when each run is matched on its own; but the tokens that
+        can start a term are found in one pass over the whole document, not one list per sentence.
+        """
         matches: list[LexiconMatch] = []
-        n = len(tokens)
         stemmed_index, exact_index = self._index[True], self._index[False]
+        stems = [t.key for t in tokens] if keys is None else keys
+        exact = [t.folded for t in tokens] if folded is None else folded
         # Most words start no term: find the few that do in one pass, then try the phrases only there.
-        starts = [i for i, t in enumerate(tokens) if t.key in stemmed_index or t.folded in exact_index]
+        if stemmed_index:
+            starts = [
+                i for i, (k, f) in enumerate(zip(stems, exact, strict=True)) if k in stemmed_index or f in exact_index
+            ]
+        else:
+            starts = [i for i, f in enumerate(exact) if f in exact_index]
         if not starts:
             return matches
-        stems = [t.key for t in tokens]
-        exact = [t.folded for t in tokens]
+        r = 0  # the run of the current start
         after = 0  # the first token not inside a match already made
         for i in starts:
             if i < after:
                 continue
+            while r < len(runs) and runs[r][1] <= i:
+                r += 1
+            if r == len(runs):
+                break
+            lo, n = runs[r]
+            if i < lo:
+                continue  # between runs (a token of no sentence)
             stemmed = stemmed_index.get(stems[i])
             exacts = exact_index.get(exact[i])
             best_size, best_entry = 0, None
             for candidates, keys_of in ((stemmed, stems), (exacts, exact)):
-                for keys, entry in candidates or ():
-                    size = len(keys)
+                for phrase, entry in candidates or ():
+                    size = len(phrase)
                     if size <= best_size:
                         break
-                    if (size == 1 or (i + size <= n and keys_of[i + 1 : i + size] == list(keys[1:]))) and (
-                        keys_of is exact or self._inflected(keys, exact[i : i + size])
+                    if (size == 1 or (i + size <= n and tuple(keys_of[i + 1 : i + size]) == phrase[1:])) and (
+                        keys_of is exact or self._inflected(phrase, exact[i : i + size])
                     ):
                         best_size, best_entry = size, entry
                         break
             if best_size:
-                if best_entry is not None and not self._literal_use(best_entry, stems, i, i + best_size):
+                if best_entry is not None and not self._literal_use(best_entry, stems, i, i + best_size, lo, n):
                     matches.append(LexiconMatch(tokens[i].start, tokens[i + best_size - 1].end, best_entry))
                 after = i + best_size
         return matches
@@ -145,12 +173,13 @@ class Lexicon:
                 return True
         return False
 
-    def _literal_use(self, entry: LexiconEntry, stems: list[str], start: int, end: int) -> bool:
-        """True when one of the entry's literal-context words stands within LITERAL_WINDOW words."""
+    def _literal_use(self, entry: LexiconEntry, stems: Sequence[str], start: int, end: int, lo: int, hi: int) -> bool:
+        """True when one of the entry's literal-context words stands within LITERAL_WINDOW words (inside the
+        run ``[lo, hi)`` of the match)."""
         words = self._literal.get(id(entry))
         if not words:
             return False
-        near = stems[max(0, start - LITERAL_WINDOW) : start] + stems[end : end + LITERAL_WINDOW]
+        near = [*stems[max(lo, start - LITERAL_WINDOW) : start], *stems[end : min(hi, end + LITERAL_WINDOW)]]
         return not words.isdisjoint(near)
 
     def match(self, text: str) -> list[LexiconMatch]:

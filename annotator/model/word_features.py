@@ -78,22 +78,43 @@ class WordResources:
 def standing_features(text: str, tokens: Sequence[Token], quotes: Sequence[tuple[int, int]]) -> np.ndarray:
     """The standing features (STANDING order) of one sentence's tokens; ``quotes`` are the sorted inner
     ranges of quotations in the same coordinates as the tokens."""
-    standing = np.zeros((len(tokens), len(STANDING)), dtype=np.float32)
-    qi = 0
-    for i, t in enumerate(tokens):
-        first = text[t.start]
-        if i > 0 and first.isupper():
-            standing[i, 0] = 1.0
-            if t.end - t.start > 1 and text[t.start : t.end].isupper():
-                standing[i, 1] = 1.0
-        elif i == 0 and t.end - t.start > 1 and first.isupper() and text[t.start : t.end].isupper():
-            standing[i, 1] = 1.0
-        while qi < len(quotes) and quotes[qi][1] <= t.start:
-            qi += 1
-        if qi < len(quotes) and quotes[qi][0] <= t.start:
-            standing[i, 2] = 1.0
-    if len(tokens):
-        standing[0, 3] = 1.0
+    return standing_rows(text, [tokens], quotes)
+
+
+def standing_rows(text: str, sentences: Sequence[Sequence[Token]], quotes: Sequence[tuple[int, int]]) -> np.ndarray:
+    """``standing_features`` of many sentences' tokens, stacked in order (one row per token), in a few
+    array operations for the whole batch instead of a loop per token.
+
+    A token is capitalised inside its sentence when its first character is upper case and it is not the
+    sentence's first word; all capitals when it is longer than one character and upper case throughout
+    (its first character included); in quotes when it starts inside the inner range of a quotation.
+    """
+    lengths = [len(ts) for ts in sentences]
+    n = sum(lengths)
+    standing = np.zeros((n, len(STANDING)), dtype=np.float32)
+    if not n:
+        return standing
+    tokens = [t for ts in sentences for t in ts] if len(sentences) > 1 else list(sentences[0])
+    starts = [t.start for t in tokens]
+    firsts = np.cumsum([0, *lengths[:-1]])[np.asarray(lengths) > 0]
+    upper = [k for k, is_upper in enumerate(map(str.isupper, map(text.__getitem__, starts))) if is_upper]
+    if upper:
+        capitalised = np.zeros(n, dtype=bool)
+        capitalised[upper] = True
+        capitalised[firsts] = False
+        standing[capitalised, 0] = 1.0
+        caps = [
+            k for k in upper if tokens[k].end - tokens[k].start > 1 and text[tokens[k].start : tokens[k].end].isupper()
+        ]
+        standing[caps, 1] = 1.0
+    if len(quotes):
+        # in a quote: some quotation (sorted by start) starting at or before the token ends after its start
+        q = np.asarray(quotes, dtype=np.int64).reshape(-1, 2)
+        reach = np.maximum.accumulate(q[:, 1])
+        at = np.asarray(starts, dtype=np.int64)
+        j = np.searchsorted(q[:, 0], at, side="right")
+        standing[(j > 0) & (reach[np.maximum(j - 1, 0)] > at), 2] = 1.0
+    standing[firsts, 3] = 1.0
     return standing
 
 

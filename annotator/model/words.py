@@ -17,6 +17,7 @@ import json
 import math
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -187,29 +188,31 @@ class LoadedWordModel:
         return [scores.token(k, offset) for k in range(len(scores))]
 
     def score_sentences(self, sentences: Sequence[Sequence[Token]], standings: Sequence[np.ndarray]) -> DocScores:
-        """Scores of every token of many sentences at once (vectorised; tokens keep their offsets)."""
+        """Scores of every token of many sentences at once (vectorised; tokens keep their offsets).
+
+        ``standings``: the standing features of the tokens (``standing_features`` per sentence, or
+        ``standing_rows`` of all of them), stacked in the order of the tokens.
+        """
         tokens = [t for ts in sentences for t in ts]
         n = len(tokens)
         if not n:
             return DocScores([], np.zeros(0), {}, self._intercept)
-        lengths = np.fromiter((len(ts) for ts in sentences), dtype=np.int64, count=len(sentences))
+        folded = [t.folded for t in tokens]
+        lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
         sent = np.repeat(np.arange(len(sentences)), lengths)
         first = np.zeros(n, dtype=bool)
         first[np.concatenate(([0], np.cumsum(lengths)[:-1]))[lengths > 0]] = True
         last = np.zeros(n, dtype=bool)
         last[(np.cumsum(lengths) - 1)[lengths > 0]] = True
-        index = self._index
-        idx = np.fromiter((index.get(t.folded, -1) for t in tokens), dtype=np.int64, count=n)
+        idx = np.fromiter(map(self._index.get, folded, repeat(-1)), dtype=np.int64, count=n)
         known = idx >= 0
         safe = np.where(known, idx, 0)
-        stem_weight = self._stem_weight
         own = np.where(known, self._own[safe], self._oov["own"])
-        if not known.all():
-            digit = self._oov.get("digit", 0.0)
-            for k in np.flatnonzero(~known):
-                if tokens[k].folded[:1].isdigit():
-                    own[k] += digit
-        own += np.fromiter((stem_weight.get(t.key, 0.0) for t in tokens), dtype=np.float64, count=n)
+        unknown = np.flatnonzero(~known).tolist()
+        if unknown:
+            digits = [k for k in unknown if folded[k][:1].isdigit()]
+            own[digits] += self._oov.get("digit", 0.0)
+        own += np.fromiter(map(self._stem_weight.get, (t.key for t in tokens), repeat(0.0)), dtype=np.float64, count=n)
         before = np.zeros(n)
         before[1:] = np.where(known[:-1], self._before[safe[:-1]], self._oov["before"])
         before[first] = 0.0
