@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
 from pathlib import Path
 
 from annotator.lexicon.loader import (
@@ -73,6 +74,20 @@ class Lexicon:
         for index in self._index.values():
             for candidates in index.values():
                 candidates.sort(key=lambda item: len(item[0]), reverse=True)
+        # The same candidates split for matching: phrases by their first two keys (longest first) and single
+        # words by their key, so a common first word ("the", "in") costs one look-up, not a try per phrase.
+        self._pairs: dict[bool, dict[tuple[str, str], list[tuple[tuple[str, ...], LexiconEntry | None]]]] = {}
+        self._singles: dict[bool, dict[str, list[tuple[tuple[str, ...], LexiconEntry | None]]]] = {}
+        for stemmed, index in self._index.items():
+            pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], LexiconEntry | None]]] = {}
+            singles: dict[str, list[tuple[tuple[str, ...], LexiconEntry | None]]] = {}
+            for first, candidates in index.items():
+                for phrase, entry in candidates:
+                    if len(phrase) > 1:
+                        pairs.setdefault(phrase[:2], []).append((phrase, entry))
+                    else:
+                        singles.setdefault(first, []).append((phrase, entry))
+            self._pairs[stemmed], self._singles[stemmed] = pairs, singles
         seen: set[int] = set()
         # entry -> stemmed keys of the words that mark a literal use (see LexiconEntry.literal_context)
         self._literal: dict[int, frozenset[str]] = {}
@@ -123,18 +138,17 @@ class Lexicon:
         can start a term are found in one pass over the whole document, not one list per sentence.
         """
         matches: list[LexiconMatch] = []
-        stemmed_index, exact_index = self._index[True], self._index[False]
         stems = [t.key for t in tokens] if keys is None else keys
         exact = [t.folded for t in tokens] if folded is None else folded
         # Most words start no term: find the few that do in one pass, then try the phrases only there.
-        if stemmed_index:
-            starts = [
-                i for i, (k, f) in enumerate(zip(stems, exact, strict=True)) if k in stemmed_index or f in exact_index
-            ]
-        else:
-            starts = [i for i, f in enumerate(exact) if f in exact_index]
+        starts = _positions(self._index[True].keys() & stems, stems)
+        exact_firsts = self._index[False].keys() & exact
+        if exact_firsts:
+            starts = sorted({*starts, *_positions(exact_firsts, exact)})
         if not starts:
             return matches
+        stem_pairs, exact_pairs = self._pairs[True], self._pairs[False]
+        stem_singles, exact_singles = self._singles[True], self._singles[False]
         r = 0  # the run of the current start
         after = 0  # the first token not inside a match already made
         for i in starts:
@@ -147,15 +161,15 @@ class Lexicon:
             lo, n = runs[r]
             if i < lo:
                 continue  # between runs (a token of no sentence)
-            stemmed = stemmed_index.get(stems[i])
-            exacts = exact_index.get(exact[i])
             best_size, best_entry = 0, None
-            for candidates, keys_of in ((stemmed, stems), (exacts, exact)):
-                for phrase, entry in candidates or ():
+            for pairs, singles, keys_of in ((stem_pairs, stem_singles, stems), (exact_pairs, exact_singles, exact)):
+                first = keys_of[i]
+                longer = pairs.get((first, keys_of[i + 1])) if i + 1 < n else None
+                for phrase, entry in (*(longer or ()), *singles.get(first, ())):
                     size = len(phrase)
                     if size <= best_size:
                         break
-                    if (size == 1 or (i + size <= n and tuple(keys_of[i + 1 : i + size]) == phrase[1:])) and (
+                    if (size <= 2 or (i + size <= n and tuple(keys_of[i + 2 : i + size]) == phrase[2:])) and (
                         keys_of is exact or self._inflected(phrase, exact[i : i + size])
                     ):
                         best_size, best_entry = size, entry
@@ -184,6 +198,11 @@ class Lexicon:
 
     def match(self, text: str) -> list[LexiconMatch]:
         return self.match_tokens(tokenize(text))
+
+
+def _positions(words: set[str], keys: Sequence[str]) -> list[int]:
+    """Indexes of the keys that are in ``words`` (a small set: the first words of terms the text holds)."""
+    return list(compress(count(), map(words.__contains__, keys))) if words else []
 
 
 @lru_cache(maxsize=1)
