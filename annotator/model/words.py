@@ -17,7 +17,7 @@ import json
 import math
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,6 +28,8 @@ from annotator.textnorm import Token
 
 MODEL_FILE = Path(__file__).resolve().parent.parent.parent / "models" / "loaded_words.npz"
 FORMAT_VERSION = 1
+_FOLDED_KEY = itemgetter(3, 2)  # a Token's (folded, key)
+_MEMO_LIMIT = 200_000  # words remembered by LoadedWordModel._rows before it starts afresh
 _ARRAYS = (
     "words",
     "own",
@@ -135,6 +137,7 @@ class LoadedWordModel:
             if alt:
                 self._alternatives[w] = tuple(alt.split("|"))
         self._function_list = self._function.tolist()
+        self._memo: dict[tuple[str, str], tuple[int, float]] = {}  # see _rows
 
     # ---- loading ---------------------------------------------------------------------------------
 
@@ -197,22 +200,22 @@ class LoadedWordModel:
         n = len(tokens)
         if not n:
             return DocScores([], np.zeros(0), {}, self._intercept)
-        folded = [t.folded for t in tokens]
+        rows = self._rows(tokens)
         lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
         sent = np.repeat(np.arange(len(sentences)), lengths)
         first = np.zeros(n, dtype=bool)
         first[np.concatenate(([0], np.cumsum(lengths)[:-1]))[lengths > 0]] = True
         last = np.zeros(n, dtype=bool)
         last[(np.cumsum(lengths) - 1)[lengths > 0]] = True
-        idx = np.fromiter(map(self._index.get, folded, repeat(-1)), dtype=np.int64, count=n)
+        idx = np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=n)
         known = idx >= 0
         safe = np.where(known, idx, 0)
         own = np.where(known, self._own[safe], self._oov["own"])
         unknown = np.flatnonzero(~known).tolist()
         if unknown:
-            digits = [k for k in unknown if folded[k][:1].isdigit()]
+            digits = [k for k in unknown if tokens[k].folded[:1].isdigit()]
             own[digits] += self._oov.get("digit", 0.0)
-        own += np.fromiter(map(self._stem_weight.get, (t.key for t in tokens), repeat(0.0)), dtype=np.float64, count=n)
+        own += np.fromiter(map(itemgetter(1), rows), dtype=np.float64, count=n)
         before = np.zeros(n)
         before[1:] = np.where(known[:-1], self._before[safe[:-1]], self._oov["before"])
         before[first] = 0.0
@@ -229,6 +232,23 @@ class LoadedWordModel:
         prob = 1.0 / (1.0 + np.exp(-logit))
         parts = {"own": own, "before": before, "after": after, "tone": tone, "standing": standing}
         return DocScores(tokens, prob, parts, self._intercept)
+
+    def _rows(self, tokens: Sequence[Token]) -> list[tuple[int, float]]:
+        """(row in the word tables or -1, stem weight) of every token.
+
+        Memoised by (folded form, key): the tables hold tens of thousands of words, and a look-up in a
+        small dict of the words seen recently is much cheaper than two in the large ones per token.
+        """
+        memo = self._memo
+        rows = list(map(memo.get, map(_FOLDED_KEY, tokens)))
+        if None in rows:
+            if len(memo) > _MEMO_LIMIT:
+                memo.clear()
+            for k, row in enumerate(rows):
+                if row is None:
+                    folded, key = _FOLDED_KEY(tokens[k])
+                    rows[k] = memo[folded, key] = (self._index.get(folded, -1), self._stem_weight.get(key, 0.0))
+        return rows
 
     def is_function_word(self, word: str) -> bool:
         i = self._index.get(word)
