@@ -37,7 +37,7 @@ class Context:
     def __post_init__(self) -> None:
         self._starts = [s.span.start for s in self.sentences]
         self.quote_index = QuoteIndex(self.quotes)
-        self._token_starts = token_starts = [t.start for t in self.tokens]
+        self.token_starts = token_starts = [t.start for t in self.tokens]
         self._token_ends = token_ends = [t.end for t in self.tokens]
         self.token_ranges: list[tuple[int, int]] = []
         for sentence in self.sentences:
@@ -69,8 +69,8 @@ class Context:
 
     def tokens_in(self, span: Span) -> Sequence[Token]:
         """The word tokens that lie within ``span``."""
-        lo = bisect_left(self._token_starts, span.start)
-        hi = bisect_left(self._token_starts, span.end, lo)
+        lo = bisect_left(self.token_starts, span.start)
+        hi = bisect_left(self.token_starts, span.end, lo)
         return self.tokens[lo : bisect_right(self._token_ends, span.end, lo, hi)]
 
     def sentence_at(self, pos: int) -> Sentence | None:

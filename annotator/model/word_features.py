@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, compress, count
 
 import numpy as np
 
@@ -82,22 +83,31 @@ def standing_features(text: str, tokens: Sequence[Token], quotes: Sequence[tuple
 
 
 def standing_rows(text: str, sentences: Sequence[Sequence[Token]], quotes: Sequence[tuple[int, int]]) -> np.ndarray:
-    """``standing_features`` of many sentences' tokens, stacked in order (one row per token), in a few
-    array operations for the whole batch instead of a loop per token.
+    """``standing_features`` of many sentences' tokens, stacked in order (one row per token)."""
+    tokens = list(chain.from_iterable(sentences))
+    return standing_flat(text, tokens, [len(ts) for ts in sentences], [t.start for t in tokens], quotes)
+
+
+def standing_flat(
+    text: str,
+    tokens: Sequence[Token],
+    lengths: Sequence[int],
+    starts: Sequence[int],
+    quotes: Sequence[tuple[int, int]],
+) -> np.ndarray:
+    """``standing_rows`` for sentences given as one list of their tokens, each one's token count and the
+    tokens' start offsets: a few array operations for the whole batch instead of a loop per token.
 
     A token is capitalised inside its sentence when its first character is upper case and it is not the
     sentence's first word; all capitals when it is longer than one character and upper case throughout
     (its first character included); in quotes when it starts inside the inner range of a quotation.
     """
-    lengths = [len(ts) for ts in sentences]
-    n = sum(lengths)
+    n = len(tokens)
     standing = np.zeros((n, len(STANDING)), dtype=np.float32)
     if not n:
         return standing
-    tokens = [t for ts in sentences for t in ts] if len(sentences) > 1 else list(sentences[0])
-    starts = [t.start for t in tokens]
     firsts = np.cumsum([0, *lengths[:-1]])[np.asarray(lengths) > 0]
-    upper = [k for k, is_upper in enumerate(map(str.isupper, map(text.__getitem__, starts))) if is_upper]
+    upper = list(compress(count(), map(str.isupper, map(text.__getitem__, starts))))
     if upper:
         capitalised = np.zeros(n, dtype=bool)
         capitalised[upper] = True

@@ -17,6 +17,7 @@ import json
 import math
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -73,13 +74,18 @@ class DocScores:
     """Token probabilities of a batch of sentences as arrays; ``token(k)`` gives one token's full record."""
 
     def __init__(
-        self, tokens: Sequence[Token], probability: np.ndarray, parts: dict[str, np.ndarray], intercept: float
+        self,
+        tokens: Sequence[Token],
+        probability: np.ndarray,
+        parts: dict[str, np.ndarray],
+        intercept: float,
+        starts: list[int] | None = None,
     ):
         self.tokens = tokens
         self.probability = probability
         self.parts = parts
         self.intercept = intercept
-        self.starts = [t.start for t in tokens]
+        self.starts = [t.start for t in tokens] if starts is None else starts  # the tokens' start offsets
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -193,16 +199,25 @@ class LoadedWordModel:
     def score_sentences(self, sentences: Sequence[Sequence[Token]], standings: Sequence[np.ndarray]) -> DocScores:
         """Scores of every token of many sentences at once (vectorised; tokens keep their offsets).
 
-        ``standings``: the standing features of the tokens (``standing_features`` per sentence, or
-        ``standing_rows`` of all of them), stacked in the order of the tokens.
+        ``standings``: the standing features of each sentence's tokens (``standing_features``).
         """
-        tokens = [t for ts in sentences for t in ts]
+        tokens = list(chain.from_iterable(sentences))
+        if not tokens:
+            return DocScores([], np.zeros(0), {}, self._intercept)
+        return self.score_flat(tokens, [len(ts) for ts in sentences], np.vstack(standings))
+
+    def score_flat(
+        self, tokens: list[Token], lengths: Sequence[int], standing: np.ndarray, starts: list[int] | None = None
+    ) -> DocScores:
+        """``score_sentences`` for sentences given as one list of their tokens and each one's token count;
+        ``standing``: the tokens' standing features stacked (``standing_rows``), ``starts``: their start
+        offsets if the caller has them."""
         n = len(tokens)
         if not n:
             return DocScores([], np.zeros(0), {}, self._intercept)
         rows = self._rows(tokens)
-        lengths = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
-        sent = np.repeat(np.arange(len(sentences)), lengths)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        sent = np.repeat(np.arange(len(lengths)), lengths)
         first = np.zeros(n, dtype=bool)
         first[np.concatenate(([0], np.cumsum(lengths)[:-1]))[lengths > 0]] = True
         last = np.zeros(n, dtype=bool)
@@ -223,15 +238,15 @@ class LoadedWordModel:
         after[:-1] = np.where(known[1:], self._after[safe[1:]], self._oov["after"])
         after[last] = 0.0
         content = known & (idx < self._n_vec) & ~self._function[safe]
-        counts = np.bincount(sent, weights=content.astype(np.float64), minlength=len(sentences))
-        sums = np.bincount(sent, weights=np.where(content, self._tone[safe], 0.0), minlength=len(sentences))
+        counts = np.bincount(sent, weights=content.astype(np.float64), minlength=len(lengths))
+        sums = np.bincount(sent, weights=np.where(content, self._tone[safe], 0.0), minlength=len(lengths))
         tone = (sums / np.maximum(counts, 1.0))[sent]
-        rows = np.vstack(standings).astype(np.float64)
+        rows = standing.astype(np.float64)
         standing = sum(rows[:, k] * self._standing[k] for k in range(rows.shape[1]))  # element-wise: batch-independent
         logit = self._intercept + own + before + after + tone + standing
         prob = 1.0 / (1.0 + np.exp(-logit))
         parts = {"own": own, "before": before, "after": after, "tone": tone, "standing": standing}
-        return DocScores(tokens, prob, parts, self._intercept)
+        return DocScores(tokens, prob, parts, self._intercept, starts)
 
     def _rows(self, tokens: Sequence[Token]) -> list[tuple[int, float]]:
         """(row in the word tables or -1, stem weight) of every token.
