@@ -22,7 +22,10 @@ REPORT_VERBS_FILE = Path(__file__).resolve().parent / "data" / "report_verbs.txt
 _OPENERS = '“"«„'
 _CLOSERS = '”"»“'
 _QUOTE_CHARS = re.compile(r"[“”\"«»„]")
-_SINGLE_QUOTE = re.compile(r"(?<![\w’'])‘(?P<inner>[^‘’\n]{1,200}?)’(?![\w])")
+# The opening mark first, then "no letter or apostrophe before it": a pattern that starts with a literal is
+# searched for by that character, not tried at every position of the text.
+_SINGLE_QUOTE = re.compile(r"‘(?<![\w’']‘)(?P<inner>[^‘’\n]{1,200}?)’(?![\w])")
+_ANY_QUOTE = re.compile(r"[“”\"«»„‘]")
 _MAX_QUOTE_PARAGRAPHS = 5
 _PLURAL_VERBS = ("say", "believe", "think", "argue", "note", "state", "claim", "warn", "insist", "suggest", "contend")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -234,6 +237,8 @@ def find_quotes(text: str) -> list[Quote]:
     of the paragraph it opened in, so a stray mark cannot swallow the rest of the article. Linear in the
     length of the text (up to log factors), however many quotation marks it has.
     """
+    if _ANY_QUOTE.search(text) is None:  # most sentences, and some articles, hold no quotation mark at all
+        return []
     after, before, _ = _patterns()
     lines = _Lines(text)
     raw: list[tuple[int, int, int, int]] = []  # outer start, inner start, inner end, outer end
@@ -275,7 +280,7 @@ def find_quotes(text: str) -> list[Quote]:
     # Double-quote regions come in order; a ‘single’ quote counts only where it opens outside all of them.
     starts = [r[0] for r in raw]
     reach = list(accumulate((r[3] for r in raw), max))
-    for m in _SINGLE_QUOTE.finditer(text):
+    for m in _SINGLE_QUOTE.finditer(text) if "‘" in text else ():
         i = bisect_right(starts, m.start()) - 1
         if i < 0 or reach[i] <= m.start():
             raw.append((m.start(), m.start("inner"), m.end("inner"), m.end()))
@@ -415,5 +420,10 @@ def assign_voices(text: str, sentences: Sequence[Sentence], quotes: Sequence[Quo
                 unquoted = _unquoted(text, sentence.span, index)
                 if is_reported(unquoted[main_clause_start(unquoted) :]):
                     voice = "reported"
-        out.append(Sentence(sentence.span, sentence.kind, voice, sentence.paragraph, sentence.bias, sentence.top_terms))
+        if voice == sentence.voice:
+            out.append(sentence)  # frozen: the same sentence can stand in both lists
+        else:
+            out.append(
+                Sentence(sentence.span, sentence.kind, voice, sentence.paragraph, sentence.bias, sentence.top_terms)
+            )
     return out
