@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from annotator.document import Annotation, Sentence, Span
@@ -16,6 +17,9 @@ from annotator.voice import Quote, QuoteIndex
 if TYPE_CHECKING:
     from annotator.lexicon import Lexicon
     from annotator.lexicon.matcher import LexiconMatch
+
+
+_START, _END, _KEY, _FOLDED = (itemgetter(i) for i in range(4))  # Token fields, read by the thousand
 
 
 @dataclass
@@ -37,8 +41,8 @@ class Context:
     def __post_init__(self) -> None:
         self._starts = [s.span.start for s in self.sentences]
         self.quote_index = QuoteIndex(self.quotes)
-        self.token_starts = token_starts = [t.start for t in self.tokens]
-        self._token_ends = token_ends = [t.end for t in self.tokens]
+        self.token_starts = token_starts = list(map(_START, self.tokens))
+        self._token_ends = token_ends = list(map(_END, self.tokens))
         self.token_ranges: list[tuple[int, int]] = []
         for sentence in self.sentences:
             lo = bisect_left(token_starts, sentence.span.start)
@@ -53,12 +57,12 @@ class Context:
     @cached_property
     def folded(self) -> list[str]:
         """The folded form of every token (``Token.folded``), in order."""
-        return [t.folded for t in self.tokens]
+        return list(map(_FOLDED, self.tokens))
 
     @cached_property
     def keys(self) -> list[str]:
         """The matching key of every token (``Token.key``), in order."""
-        return [t.key for t in self.tokens]
+        return list(map(_KEY, self.tokens))
 
     def lexicon_matches(self, lexicon: Lexicon) -> list[LexiconMatch]:
         """``lexicon``'s matches in every sentence, in order: what matching each sentence's tokens on its own

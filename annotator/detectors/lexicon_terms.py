@@ -16,12 +16,12 @@ def _confidences(ctx: Context, model: LoadedWordModel):
 
     scores = word_scores(ctx, model)
     starts = scores.starts
-    probability = scores.probability
+    probability = scores.probability.tolist()  # a few look-ups: plain floats are cheaper than array calls
 
     def confidence(span: Span) -> float | None:
         lo = bisect_left(starts, span.start)
         hi = bisect_left(starts, span.end, lo)
-        return float(probability[lo:hi].max()) if hi > lo else None
+        return max(probability[lo:hi]) if hi > lo else None
 
     return confidence
 
