@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, count
+from itertools import compress, count, pairwise
 from pathlib import Path
 
 from annotator.lexicon.loader import (
@@ -140,11 +140,9 @@ class Lexicon:
         matches: list[LexiconMatch] = []
         stems = [t.key for t in tokens] if keys is None else keys
         exact = [t.folded for t in tokens] if folded is None else folded
-        # Most words start no term: find the few that do in one pass, then try the phrases only there.
-        starts = _positions(self._index[True].keys() & stems, stems)
-        exact_firsts = self._index[False].keys() & exact
-        if exact_firsts:
-            starts = sorted({*starts, *_positions(exact_firsts, exact)})
+        # Most words start no term: find the few places where one can start in one pass, then try the
+        # phrases only there.
+        starts = sorted({*self._term_starts(True, stems), *self._term_starts(False, exact)})
         if not starts:
             return matches
         stem_pairs, exact_pairs = self._pairs[True], self._pairs[False]
@@ -179,6 +177,15 @@ class Lexicon:
                     matches.append(LexiconMatch(tokens[i].start, tokens[i + best_size - 1].end, best_entry))
                 after = i + best_size
         return matches
+
+    def _term_starts(self, stemmed: bool, keys: Sequence[str]) -> list[int]:
+        """Indexes where a term of the stemmed (or exact) index can start: a single-word term's key, or the
+        first two keys of a longer term ("the" alone starts nothing; "the big" may start "the big lie")."""
+        singles, pairs = self._singles[stemmed], self._pairs[stemmed]
+        starts = _positions(singles.keys() & keys, keys)
+        if pairs:
+            starts += compress(count(), map(pairs.__contains__, pairwise(keys)))
+        return starts
 
     def _inflected(self, keys: tuple[str, ...], words: Sequence[str]) -> bool:
         """True when each matched word is an inflection of the corresponding word of a form with ``keys``."""
