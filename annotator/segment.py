@@ -33,6 +33,7 @@ TRAINING_DIRS = (Path(__file__).resolve().parent.parent / "samples", DATA_DIR)
 
 _LINE = re.compile(r"[^\n]*\n?")
 _BULLET = re.compile(r"^[ \t]*(?:[•·▪●◦‣∙]|[-*–](?=\s))[ \t]*")
+_BULLET_CHARS = "•·▪●◦‣∙-*–"
 _MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+")
 _CREDIT_START = re.compile(
     r"^(?:©|\(c\)|copyright\b|photo(?:graph)?s?\s*(?:by|:)|image\s*(?:by|:)|credit\s*:|picture\s*:|"
@@ -143,7 +144,8 @@ def _blocks(text: str) -> list[Block]:
             break
         line = raw.strip()
         if not line:
-            close_prose()
+            if prose is not None:
+                close_prose()
             if in_paragraph:
                 paragraph += 1
                 in_paragraph = False
@@ -152,8 +154,9 @@ def _blocks(text: str) -> list[Block]:
         lead = len(raw) - len(raw.lstrip())
         start = match.start() + lead
         end = start + len(line)
-        bullet = _BULLET.match(raw)
-        heading_mark = _MD_HEADING.match(raw)
+        # a bullet or a "#" is the line's first character after spaces: the patterns only where one is
+        bullet = _BULLET.match(raw) if line[0] in _BULLET_CHARS else None
+        heading_mark = _MD_HEADING.match(raw) if line[0] == "#" else None
         if bullet:
             close_prose()
             content_start = match.start() + bullet.end()

@@ -414,10 +414,12 @@ def assign_voices(text: str, sentences: Sequence[Sentence], quotes: Sequence[Quo
     for sentence in sentences:
         voice = "author"
         if sentence.kind == "prose":
-            if quoted_share(sentence.span, index) >= 0.5:
+            quoted = bool(index.overlapping(sentence.span))  # most sentences quote no one
+            if quoted and quoted_share(sentence.span, index) >= 0.5:
                 voice = "quote"
             else:
-                unquoted = _unquoted(text, sentence.span, index)
+                span = sentence.span
+                unquoted = _unquoted(text, span, index) if quoted else text[span.start : span.end]
                 if is_reported(unquoted[main_clause_start(unquoted) :]):
                     voice = "reported"
         if voice == sentence.voice:
