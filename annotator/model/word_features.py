@@ -14,9 +14,11 @@ number a journalist can be shown.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, count
+from itertools import accumulate, chain, compress, count
+from operator import itemgetter
 
 import numpy as np
 
@@ -85,7 +87,7 @@ def standing_features(text: str, tokens: Sequence[Token], quotes: Sequence[tuple
 def standing_rows(text: str, sentences: Sequence[Sequence[Token]], quotes: Sequence[tuple[int, int]]) -> np.ndarray:
     """``standing_features`` of many sentences' tokens, stacked in order (one row per token)."""
     tokens = list(chain.from_iterable(sentences))
-    return standing_flat(text, tokens, [len(ts) for ts in sentences], [t.start for t in tokens], quotes)
+    return standing_flat(text, tokens, [len(ts) for ts in sentences], list(map(_START, tokens)), quotes)
 
 
 def standing_flat(
@@ -96,36 +98,46 @@ def standing_flat(
     quotes: Sequence[tuple[int, int]],
 ) -> np.ndarray:
     """``standing_rows`` for sentences given as one list of their tokens, each one's token count and the
-    tokens' start offsets: a few array operations for the whole batch instead of a loop per token.
+    tokens' start offsets: the tokens each feature holds for are listed first, then set in a few array
+    assignments (no array call per token, and few for a single sentence).
 
     A token is capitalised inside its sentence when its first character is upper case and it is not the
     sentence's first word; all capitals when it is longer than one character and upper case throughout
     (its first character included); in quotes when it starts inside the inner range of a quotation.
     """
     n = len(tokens)
-    standing = np.zeros((n, len(STANDING)), dtype=np.float32)
-    if not n:
-        return standing
-    firsts = np.cumsum([0, *lengths[:-1]])[np.asarray(lengths) > 0]
+    offsets = accumulate(lengths, initial=0)
+    firsts = [k for k, length in zip(offsets, lengths, strict=False) if length]
     upper = list(compress(count(), map(str.isupper, map(text.__getitem__, starts))))
-    if upper:
-        capitalised = np.zeros(n, dtype=bool)
-        capitalised[upper] = True
-        capitalised[firsts] = False
-        standing[capitalised, 0] = 1.0
-        caps = [
-            k for k in upper if tokens[k].end - tokens[k].start > 1 and text[tokens[k].start : tokens[k].end].isupper()
-        ]
-        standing[caps, 1] = 1.0
-    if len(quotes):
-        # in a quote: some quotation (sorted by start) starting at or before the token ends after its start
-        q = np.asarray(quotes, dtype=np.int64).reshape(-1, 2)
-        reach = np.maximum.accumulate(q[:, 1])
-        at = np.asarray(starts, dtype=np.int64)
-        j = np.searchsorted(q[:, 0], at, side="right")
-        standing[(j > 0) & (reach[np.maximum(j - 1, 0)] > at), 2] = 1.0
-    standing[firsts, 3] = 1.0
+    first_words = set(firsts)
+    capitalised = [k for k in upper if k not in first_words]
+    caps = [k for k in upper if tokens[k].end - tokens[k].start > 1 and text[tokens[k].start : tokens[k].end].isupper()]
+    quoted = _in_quotes(starts, quotes) if len(quotes) else []
+    columns = (capitalised, caps, quoted, firsts)  # STANDING order
+    standing = np.zeros((n, len(STANDING)), dtype=np.float32)
+    for column, rows in enumerate(columns):
+        if n < _ARRAY_FROM:  # a sentence or two: the few ones one by one cost less than an index array
+            for k in rows:
+                standing[k, column] = 1.0
+        else:
+            standing[rows, column] = 1.0
     return standing
+
+
+_ARRAY_FROM = 200  # tokens: from this many on, array operations beat Python lists
+_START = itemgetter(0)  # a Token's start
+
+
+def _in_quotes(starts: Sequence[int], quotes: Sequence[tuple[int, int]]) -> list[int] | np.ndarray:
+    """Indexes of the tokens (by start offset) inside a quotation: some quotation (sorted by start) that
+    starts at or before the token ends after its start."""
+    q_starts = [q[0] for q in quotes]
+    reach = list(accumulate((q[1] for q in quotes), max))
+    if len(starts) < _ARRAY_FROM:  # one sentence: a few tokens, and numpy calls cost more than they save
+        return [k for k, s in enumerate(starts) if (j := bisect_right(q_starts, s)) and reach[j - 1] > s]
+    at = np.asarray(starts, dtype=np.int64)
+    j = np.searchsorted(np.asarray(q_starts, dtype=np.int64), at, side="right")
+    return np.flatnonzero((j > 0) & (np.asarray(reach, dtype=np.int64)[np.maximum(j - 1, 0)] > at))
 
 
 def sentence_tokens(sentence: str) -> tuple[list[Token], np.ndarray]:
