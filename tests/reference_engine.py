@@ -15,7 +15,7 @@ import numpy as np
 from annotator.lexicon.loader import LITERAL_WINDOW
 from annotator.lexicon.matcher import Lexicon, LexiconMatch
 from annotator.model.word_features import STANDING
-from annotator.model.words import DocScores, LoadedWordModel
+from annotator.model.words import LoadedWordModel
 from annotator.textnorm import Token
 
 # find_quotes' single-quote pattern as first written (the look-behind first)
@@ -82,41 +82,9 @@ def standing_flat(text: str, tokens, lengths, starts, quotes) -> np.ndarray:
     return np.vstack(rows) if rows else np.zeros((0, len(STANDING)), dtype=np.float32)
 
 
-def score_flat(model: LoadedWordModel, tokens, lengths, standing, starts=None) -> DocScores:
-    """Two look-ups in the model's tables for every token (no memo)."""
-    n = len(tokens)
-    if not n:
-        return DocScores([], np.zeros(0), {}, model._intercept)
-    lengths = np.asarray(lengths, dtype=np.int64)
-    sent = np.repeat(np.arange(len(lengths)), lengths)
-    first = np.zeros(n, dtype=bool)
-    first[np.concatenate(([0], np.cumsum(lengths)[:-1]))[lengths > 0]] = True
-    last = np.zeros(n, dtype=bool)
-    last[(np.cumsum(lengths) - 1)[lengths > 0]] = True
-    idx = np.array([model._index.get(t.folded, -1) for t in tokens], dtype=np.int64)
-    known = idx >= 0
-    safe = np.where(known, idx, 0)
-    own = np.where(known, model._own[safe], model._oov["own"])
-    for k in np.flatnonzero(~known):
-        if tokens[k].folded[:1].isdigit():
-            own[k] += model._oov.get("digit", 0.0)
-    own += np.array([model._stem_weight.get(t.key, 0.0) for t in tokens], dtype=np.float64)
-    before = np.zeros(n)
-    before[1:] = np.where(known[:-1], model._before[safe[:-1]], model._oov["before"])
-    before[first] = 0.0
-    after = np.zeros(n)
-    after[:-1] = np.where(known[1:], model._after[safe[1:]], model._oov["after"])
-    after[last] = 0.0
-    content = known & (idx < model._n_vec) & ~model._function[safe]
-    counts = np.bincount(sent, weights=content.astype(np.float64), minlength=len(lengths))
-    sums = np.bincount(sent, weights=np.where(content, model._tone[safe], 0.0), minlength=len(lengths))
-    tone = (sums / np.maximum(counts, 1.0))[sent]
-    rows = standing.astype(np.float64)
-    standing_part = sum(rows[:, k] * model._standing[k] for k in range(rows.shape[1]))
-    logit = model._intercept + own + before + after + tone + standing_part
-    prob = 1.0 / (1.0 + np.exp(-logit))
-    parts = {"own": own, "before": before, "after": after, "tone": tone, "standing": standing_part}
-    return DocScores(tokens, prob, parts, model._intercept)
+def rows(model: LoadedWordModel, tokens) -> list[tuple[int, float]]:
+    """Two look-ups in the model's large tables for every token (no memo)."""
+    return [(model._index.get(t.folded, -1), model._stem_weight.get(t.key, 0.0)) for t in tokens]
 
 
 def is_reported(text: str) -> bool:
@@ -143,7 +111,7 @@ def reference_engine(monkeypatch) -> None:
     monkeypatch.setattr(Lexicon, "match_runs", match_runs)
     monkeypatch.setattr(loaded_words, "standing_flat", standing_flat)
     monkeypatch.setattr(word_features, "standing_flat", standing_flat)
-    monkeypatch.setattr(LoadedWordModel, "score_flat", score_flat)
+    monkeypatch.setattr(LoadedWordModel, "_rows", rows)
     monkeypatch.setattr(voice, "is_reported", is_reported)
     monkeypatch.setattr(voice, "_SINGLE_QUOTE", OLD_SINGLE_QUOTE)
     monkeypatch.setattr(voice, "_ANY_QUOTE", re.compile(""))  # never skip find_quotes' scan

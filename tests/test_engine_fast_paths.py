@@ -61,17 +61,30 @@ def test_word_features_standing_rows_equal_the_token_loop():
         assert np.array_equal(standing_flat(text, flat, lengths, [t.start for t in flat], quotes), expected)
 
 
-def test_words_score_flat_equals_two_table_lookups_per_token():
+def test_words_rows_equal_two_table_lookups_per_token():
+    """The memo gives each token the row and stem weight the large tables give, also when reused."""
     model = default_word_model()
-    texts = [p.read_text(encoding="utf-8") for p in SAMPLE_TEXTS] + ["", "2024 3rd zzqx Qwerty'ish 42"]
-    for text in texts:
-        sentences = [tokenize(text[s.span.start : s.span.end]) for s in segment(text)] if text else [[]]
-        flat = [t for s in sentences for t in s]
-        lengths = [len(s) for s in sentences]
-        standing = ref.standing_flat(text, flat, lengths, [t.start for t in flat], [])
-        got, expected = model.score_flat(flat, lengths, standing), ref.score_flat(model, flat, lengths, standing)
-        assert np.array_equal(got.probability, expected.probability)
-        assert all(np.array_equal(got.parts[k], expected.parts[k]) for k in expected.parts)
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLE_TEXTS] + ["", "2024 3rd zzqx Qwerty'ish 42 Zzqx"]
+    for text in texts * 2:
+        tokens = tokenize(text)
+        assert model._rows(tokens) == ref.rows(model, tokens)
+
+
+def test_words_and_textnorm_memos_start_afresh_when_full(monkeypatch):
+    import annotator.model.words as words
+    import annotator.textnorm as textnorm
+
+    text = (SAMPLES / "border_surge.txt").read_text(encoding="utf-8")
+    expected = tokenize(text)
+    monkeypatch.setattr(textnorm, "_KEYS_LIMIT", 5)
+    monkeypatch.setattr(words, "_MEMO_LIMIT", 5)
+    model = default_word_model()
+    for _ in range(2):
+        assert tokenize(text) == expected
+        assert model._rows(expected) == ref.rows(model, expected)
+    unseen = " ".join(f"zqx{i}word" for i in range(20))
+    assert [t.key for t in tokenize(unseen)] == [f"zqx{i}word" for i in range(20)]
+    assert len(textnorm._KEYS) <= 5
 
 
 @pytest.mark.parametrize(
