@@ -75,8 +75,13 @@ class Annotator:
         unknown = [d for d in ids if d not in REGISTRY]
         if unknown:
             raise ValueError(f"unknown detector(s): {', '.join(unknown)} (known: {', '.join(sorted(REGISTRY))})")
+        self.model = _load_model(model)
         self.detectors: list[Detector] = []
-        word_model = REGISTRY["loaded_word"]().model if "loaded_word" in ids else None
+        word_model = None
+        if "loaded_word" in ids:
+            # the word model the sentence score is stacked with, if any: then a document's words are scored once,
+            # for the flags and for the sentence scores alike
+            word_model = getattr(self.model, "words", None) or REGISTRY["loaded_word"]().model
         for d in ids:
             if d == "lexicon":
                 self.detectors.append(REGISTRY[d](lexicon=self.lexicon, word_model=word_model))
@@ -84,7 +89,6 @@ class Annotator:
                 self.detectors.append(REGISTRY[d](model=word_model))
             else:
                 self.detectors.append(REGISTRY[d](lexicon=self.lexicon) if d in _LEXICON_USERS else REGISTRY[d]())
-        self.model = _load_model(model)
         self.ignore_terms = frozenset(fold(t.strip()) for t in ignore_terms if t.strip())
 
     @property
@@ -183,12 +187,24 @@ class Annotator:
             ]
         annotations = _dedupe(annotations, [d.id for d in self.detectors])
         timings["detect_ms"] = (time.perf_counter() - t1) * 1000
-        return _Draft(text, sentences, annotations, quotes, timings)
+        return _Draft(text, sentences, annotations, quotes, timings, self._word_evidence(ctx))
+
+    def _word_evidence(self, ctx: Context) -> list[Any] | None:
+        """The prose sentences' loaded-word evidence for a stacked sentence model, from the document's word
+        scores (shared with the ``loaded_word`` and ``lexicon`` detectors when they ran with the same model)."""
+        words = getattr(self.model, "words", None)
+        if words is None:
+            return None
+        from annotator.detectors.loaded_words import word_scores
+        from annotator.model.stack import sentence_evidence
+
+        spans = [(s.span.start, s.span.end) for s in ctx.sentences if s.kind == "prose"]
+        return sentence_evidence(ctx.text, spans, word_scores(ctx, words))
 
     def _finish(self, drafts: list[_Draft]) -> list[Document]:
         """Score the prose sentences of all drafts in one classifier call and build their Documents."""
         t0 = time.perf_counter()
-        scored = self._score([(d.text, d.sentences) for d in drafts])
+        scored = self._score([(d.text, d.sentences) for d in drafts], [d.evidence for d in drafts])
         elapsed = (time.perf_counter() - t0) * 1000
         total = sum(len(s) for s in scored) or 1
         docs = []
@@ -214,15 +230,24 @@ class Annotator:
             )
         return docs
 
-    def _score(self, items: list[tuple[str, list[Sentence]]]) -> list[list[Sentence]]:
-        """Each text's sentences with bias scores on the prose ones (one model call for all texts)."""
+    def _score(
+        self, items: list[tuple[str, list[Sentence]]], evidence: Sequence[list[Any] | None] = ()
+    ) -> list[list[Sentence]]:
+        """Each text's sentences with bias scores on the prose ones (one model call for all texts).
+
+        ``evidence``: per text, its prose sentences' word evidence for a stacked model (see ``_word_evidence``);
+        used when every text has it."""
         if self.model is None:
             return [sentences for _, sentences in items]
         where = [(k, i) for k, (_, sentences) in enumerate(items) for i, s in enumerate(sentences) if s.kind == "prose"]
         out = [list(sentences) for _, sentences in items]
         if not where:
             return out
-        scores = self.model.score([items[k][0][out[k][i].span.start : out[k][i].span.end] for k, i in where])
+        texts = [items[k][0][out[k][i].span.start : out[k][i].span.end] for k, i in where]
+        if evidence and all(e is not None for e in evidence):
+            scores = self.model.score(texts, evidence=[x for e in evidence for x in e])  # type: ignore[union-attr]
+        else:
+            scores = self.model.score(texts)
         for (k, i), (bias, top_terms) in zip(where, scores, strict=True):
             s = out[k][i]
             out[k][i] = Sentence(s.span, s.kind, s.voice, s.paragraph, float(bias), tuple(top_terms))
@@ -245,6 +270,7 @@ class _Draft:
     annotations: list[Annotation]
     quotes: list[Any]
     timings: dict[str, float]
+    evidence: list[Any] | None = None  # prose sentences' word evidence for a stacked sentence model
 
 
 @contextmanager

@@ -279,3 +279,17 @@ def test_classify_common_words_never_lead_an_explanation(model, ukraine_text):
             assert names.index(COMMON_WORDS) == len(names) - 1, names
         assert len([n for n in names if n != COMMON_WORDS]) <= 5
     assert seen_common, "the remainder term should still appear where grammatical words weigh in"
+
+
+def test_classify_has_quote_mark_agrees_with_the_quote_mark_regex():
+    """The fast quote-mark check gives the regex's answer (the regex stays as its specification)."""
+    import random
+
+    from annotator.model.features import _QUOTE_MARK, has_quote_mark
+
+    alphabet = "ab _1\u00e9\"\u201c\u201d\u00ab\u00bb\u2018\u2019'.-\u0301"
+    rng = random.Random(7)
+    texts = ["", "Ukraine's bid", "the 'reforms' stalled", "\u2018Yes\u2019 he said", "the boys' club", "\u00abnon\u00bb"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(20_000)]
+    for text in texts:
+        assert has_quote_mark(text) == bool(_QUOTE_MARK.search(text)), repr(text)

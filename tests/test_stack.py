@@ -53,6 +53,31 @@ def test_stack_flagged_words_carry_their_evidence_in_top_terms(stacked):
     assert terms[0][0] != "[common words]"
 
 
+def test_stack_pipeline_reuses_the_documents_word_scores_faithfully(stacked):
+    """annotate() scores each document's words once (for the flags) and feeds them to the sentence scores; on
+    text without quotation marks that gives exactly the scores of each sentence scored on its own."""
+    from annotator import Annotator
+
+    text = (
+        "Critics slammed the governor's disastrous budget on Monday. The council met on Tuesday.\n\n"
+        "The senator's reckless scheme enraged voters across the state. Officials said the vote was delayed."
+    )
+    engine = Annotator()
+    assert engine.model.words is engine.detectors[[d.id for d in engine.detectors].index("loaded_word")].model
+    doc = engine.annotate(text)
+    prose = [s for s in doc.sentences if s.kind == "prose"]
+    alone = stacked.score([text[s.span.start : s.span.end] for s in prose])
+    assert len(prose) == 4
+    for sentence, (p, terms) in zip(prose, alone, strict=True):
+        assert sentence.bias == pytest.approx(p, abs=1e-9)
+        assert tuple(sentence.top_terms) == terms
+
+
+def test_stack_evidence_must_match_the_sentences(stacked):
+    with pytest.raises(ValueError, match="evidence"):
+        stacked.score(["One sentence.", "Two sentences."], evidence=[])
+
+
 def test_stack_plain_classifier_without_the_stack_file(tmp_path):
     for name in ("bias_model.skops", "metrics.json", "loaded_words.npz"):
         shutil.copy(MODELS / name, tmp_path / name)

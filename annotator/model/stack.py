@@ -19,6 +19,7 @@ import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,6 +28,10 @@ from annotator.model.sentence import COMMON_WORDS, BiasModel, ModelError, _commo
 STACK_FILE = "sentence_stack.json"
 FORMAT_VERSION = 1
 _KEYS = ("logit", "sum", "max", "count")
+
+
+# (text, word tokens with offsets into that text, their loaded-word probabilities) of one sentence
+Evidence = tuple[str, Sequence[Any], np.ndarray]
 
 
 class StackError(ModelError):
@@ -59,7 +64,8 @@ class StackedBiasModel:
             **{k: v for k, v in record.get("headline", {}).items()},
         }
 
-    def _evidence(self, texts: Sequence[str]):
+    def _evidence(self, texts: Sequence[str]) -> list[Evidence]:
+        """Each sentence's word tokens and their probabilities, scoring the sentence on its own."""
         from annotator.model.word_features import sentence_tokens
 
         tokenised = [sentence_tokens(t) for t in texts]
@@ -68,12 +74,11 @@ class StackedBiasModel:
         pos = 0
         for text, (tokens, _) in zip(texts, tokenised, strict=True):
             n = len(tokens)
-            probs = scores.probability[pos : pos + n]
-            out.append((text, tokens, probs))
+            out.append((text, tokens, scores.probability[pos : pos + n]))
             pos += n
         return out
 
-    def _final(self, base_p: np.ndarray, evidence) -> np.ndarray:
+    def _final(self, base_p: np.ndarray, evidence: Sequence[Evidence]) -> np.ndarray:
         p = np.clip(np.asarray(base_p, dtype=np.float64), 1e-12, 1 - 1e-12)
         logit = np.log(p / (1 - p))
         feats = np.asarray([word_evidence(probs, self._threshold) for _, _, probs in evidence]).reshape(-1, 3)
@@ -81,38 +86,70 @@ class StackedBiasModel:
         z = self._intercept + self._a * logit + self._b * feats[:, 0] + self._c * feats[:, 1] + self._d * feats[:, 2]
         return 1.0 / (1.0 + np.exp(-z))
 
-    def predict_proba(self, sentences: Sequence[str]) -> np.ndarray:
+    def predict_proba(self, sentences: Sequence[str], evidence: Sequence[Evidence] | None = None) -> np.ndarray:
         texts = ["" if s is None else str(s) for s in sentences]
         if not texts:
             return np.zeros(0)
-        return self._final(self.base.predict_proba(texts), self._evidence(texts))
+        return self._final(self.base.predict_proba(texts), self._checked(texts, evidence))
 
-    def score(self, sentences: list[str], top_k: int = 5) -> list[tuple[float, tuple[tuple[str, float], ...]]]:
-        """Like ``BiasModel.score``: (probability, top terms), the terms now counting the word evidence."""
+    def _checked(self, texts: list[str], evidence: Sequence[Evidence] | None) -> Sequence[Evidence]:
+        if evidence is None:
+            return self._evidence(texts)
+        if len(evidence) != len(texts):
+            raise ValueError(f"{len(evidence)} evidence entries for {len(texts)} sentences")
+        return evidence
+
+    def score(
+        self, sentences: list[str], top_k: int = 5, evidence: Sequence[Evidence] | None = None
+    ) -> list[tuple[float, tuple[tuple[str, float], ...]]]:
+        """Like ``BiasModel.score``: (probability, top terms), the terms now counting the word evidence.
+
+        ``evidence``: per sentence, (text, word tokens with offsets into that text, their probabilities) when
+        the caller already scored the words (the pipeline scores each document's words once, in the context of
+        the whole document, for the ``loaded_word`` flags); by default each sentence's words are scored here.
+        """
         texts = ["" if s is None else str(s) for s in sentences]
         if not texts:
             return []
         base = self.base.score(texts, top_k=top_k + 3)
-        evidence = self._evidence(texts)
+        evidence = self._checked(texts, evidence)
         final = self._final(np.array([p for p, _ in base]), evidence)
+        a, b, c, d, threshold = self._a, self._b, self._c, self._d, self._threshold
         out = []
         for (_, terms), (text, tokens, probs), p in zip(base, evidence, final, strict=True):
             weights: dict[str, float] = {}
             for term, w in terms:
-                weights[term] = weights.get(term, 0.0) + self._a * w
+                weights[term] = weights.get(term, 0.0) + a * w
             if len(probs):
-                extra = self._b * probs + self._d * (probs >= self._threshold)
-                top = int(np.argmax(probs))
-                extra[top] += self._c * probs[top]
-                for j in np.flatnonzero(np.abs(extra) >= 0.01).tolist():
-                    t = tokens[j]
-                    name = _display(text[t.start : t.end])
-                    weights[name] = weights.get(name, 0.0) + float(extra[j])
+                plist = probs.tolist()
+                top = max(range(len(plist)), key=plist.__getitem__)  # the first of equal maxima, as argmax
+                for j, q in enumerate(plist):
+                    extra = b * q + (d if q >= threshold else 0.0) + (c * q if j == top else 0.0)
+                    if extra >= 0.01 or extra <= -0.01:
+                        t = tokens[j]
+                        name = _display(text[t.start : t.end])
+                        weights[name] = weights.get(name, 0.0) + extra
             ranked = sorted(weights.items(), key=lambda kv: (kv[1] <= 0, -abs(kv[1])))
             content = [(k, round(v, 4)) for k, v in ranked if k != COMMON_WORDS]
             common = [(k, round(v, 4)) for k, v in ranked if k == COMMON_WORDS]
             out.append((float(p), _common_words_last(tuple(content[: top_k + 1] + common), top_k)))
         return out
+
+
+def sentence_evidence(text: str, spans: Sequence[tuple[int, int]], scores) -> list[Evidence]:
+    """Per (start, end) span of ``text``: the document's scored word tokens inside it and their probabilities
+    (``scores``: the ``DocScores`` of the whole document, tokens in document order)."""
+    from bisect import bisect_left
+
+    starts = scores.starts
+    out: list[Evidence] = []
+    for start, end in spans:
+        lo = bisect_left(starts, start)
+        hi = bisect_left(starts, end, lo)
+        while hi > lo and scores.tokens[hi - 1].end > end:
+            hi -= 1
+        out.append((text, scores.tokens[lo:hi], scores.probability[lo:hi]))
+    return out
 
 
 def load_stack_record(path: Path) -> dict:
