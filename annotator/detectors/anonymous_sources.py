@@ -173,7 +173,7 @@ class AnonymousSourceDetector(Detector):
     def detect(self, ctx: Context) -> list[Annotation]:
         found: dict[tuple[int, int], tuple[float, str]] = {}
         text = ctx.text
-        folded = ctx.folded
+        folded = ctx.token_folded
         for sentence, (lo, hi) in zip(ctx.sentences, ctx.token_ranges, strict=True):
             if sentence.kind != "prose":
                 continue

@@ -55,12 +55,12 @@ class Context:
         self._ranges_in_order = all(a[1] <= b[0] for a, b in pairwise(self.token_ranges))
 
     @cached_property
-    def folded(self) -> list[str]:
+    def token_folded(self) -> list[str]:
         """The folded form of every token (``Token.folded``), in order."""
         return list(map(_FOLDED, self.tokens))
 
     @cached_property
-    def keys(self) -> list[str]:
+    def token_keys(self) -> list[str]:
         """The matching key of every token (``Token.key``), in order."""
         return list(map(_KEY, self.tokens))
 
@@ -68,7 +68,7 @@ class Context:
         """``lexicon``'s matches in every sentence, in order: what matching each sentence's tokens on its own
         gives, found in one pass over the document's tokens."""
         if self._ranges_in_order:
-            return lexicon.match_runs(self.tokens, self.token_ranges, self.keys, self.folded)
+            return lexicon.match_runs(self.tokens, self.token_ranges, self.token_keys, self.token_folded)
         return [m for tokens in self.sentence_tokens for m in lexicon.match_tokens(tokens)]
 
     def tokens_in(self, span: Span) -> Sequence[Token]:
