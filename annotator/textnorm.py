@@ -111,24 +111,9 @@ def phrase_words(phrase: str) -> tuple[str, ...]:
 # "hysterically" -> "hysterical"/"hysteric", "terribly" -> "terrible". Derivational endings (-er, -ous,
 # -ness, -ism ...) are deliberately absent: "rioter" is not "riot" and "outrageous" is not "outraged".
 _INFLECTIONS = (
-    ("ies", "y"),
-    ("ied", "y"),
-    ("ier", "y"),
-    ("iest", "y"),
-    ("ily", "y"),
-    ("es", ""),
-    ("s", ""),
-    ("s'", ""),
-    ("ed", ""),
-    ("ed", "e"),
-    ("d", ""),
-    ("ing", ""),
-    ("ing", "e"),
-    ("ly", ""),
-    ("ally", ""),
-    ("ly", "le"),
-    ("ves", "f"),
-    ("ves", "fe"),
+    ("ies", "y"), ("ied", "y"), ("ier", "y"), ("iest", "y"), ("ily", "y"), ("es", ""), ("s", ""), ("s'", ""),
+    ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"), ("ly", ""), ("ally", ""), ("ly", "le"),
+    ("ves", "f"), ("ves", "fe"),
 )
 
 
