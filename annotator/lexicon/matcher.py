@@ -142,7 +142,7 @@ class Lexicon:
         exact = [t.folded for t in tokens] if folded is None else folded
         # Most words start no term: find the few places where one can start in one pass, then try the
         # phrases only there.
-        starts = sorted({*self._term_starts(True, stems), *self._term_starts(False, exact)})
+        starts = _union(self._term_starts(True, stems), self._term_starts(False, exact))
         if not starts:
             return matches
         stem_pairs, exact_pairs = self._pairs[True], self._pairs[False]
@@ -182,9 +182,10 @@ class Lexicon:
         """Indexes where a term of the stemmed (or exact) index can start: a single-word term's key, or the
         first two keys of a longer term ("the" alone starts nothing; "the big" may start "the big lie")."""
         singles, pairs = self._singles[stemmed], self._pairs[stemmed]
-        starts = _positions(singles.keys() & keys, keys)
-        if pairs:
-            starts += compress(count(), map(pairs.__contains__, pairwise(keys)))
+        firsts = singles.keys() & keys
+        starts = list(compress(count(), map(firsts.__contains__, keys))) if firsts else []
+        if pairs and len(keys) > 1:
+            starts = _union(starts, list(compress(count(), map(pairs.__contains__, pairwise(keys)))))
         return starts
 
     def _inflected(self, keys: tuple[str, ...], words: Sequence[str]) -> bool:
@@ -207,9 +208,9 @@ class Lexicon:
         return self.match_tokens(tokenize(text))
 
 
-def _positions(words: set[str], keys: Sequence[str]) -> list[int]:
-    """Indexes of the keys that are in ``words`` (a small set: the first words of terms the text holds)."""
-    return list(compress(count(), map(words.__contains__, keys))) if words else []
+def _union(a: list[int], b: list[int]) -> list[int]:
+    """The sorted union of two sorted lists of indexes (often one is empty)."""
+    return sorted({*a, *b}) if a and b else a or b
 
 
 @lru_cache(maxsize=1)
