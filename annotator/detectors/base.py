@@ -49,10 +49,14 @@ class Context:
             hi = bisect_left(token_starts, sentence.span.end, lo)
             # tokens do not overlap, so their ends are in order too: drop the one that runs past the end
             self.token_ranges.append((lo, bisect_right(token_ends, sentence.span.end, lo, hi)))
-        tokens = self.tokens
-        self.sentence_tokens: list[Sequence[Token]] = [tokens[lo:hi] for lo, hi in self.token_ranges]
         # sentences from ``segment`` come in order and never overlap; hand-made ones might
         self._ranges_in_order = all(a[1] <= b[0] for a, b in pairwise(self.token_ranges))
+
+    @cached_property
+    def sentence_tokens(self) -> list[Sequence[Token]]:
+        """Each sentence's word tokens (``tokens[lo:hi]`` for its ``token_ranges`` entry)."""
+        tokens = self.tokens
+        return [tokens[lo:hi] for lo, hi in self.token_ranges]
 
     @cached_property
     def token_folded(self) -> list[str]:
