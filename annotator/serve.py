@@ -1,27 +1,26 @@
 """The REST API (``annotator serve``): the JSON contract over HTTP for a CMS or a script, thin over the engine.
 
 POST /annotate and /compare, GET /health and /version, OpenAPI docs at /docs. The engine (lexicon and
-model) is loaded once per process, at start-up. Guards: a body size limit checked before any parsing, a
-per-request time limit, 4xx errors that say what is wrong, no traceback in any response, and an optional
-API key (``ANNOTATOR_API_KEY``; clients send it as ``X-API-Key``).
+model) is loaded once, at start-up, and runs in a few worker processes (``serve_pool``) so that a request
+past its time limit is really stopped: its worker is killed and replaced. Guards: a body size limit checked
+before any parsing, that per-request time limit, 4xx errors that say what is wrong, no traceback in any
+response, and an optional API key (``ANNOTATOR_API_KEY``; clients send it as ``X-API-Key``).
 """
 
 from __future__ import annotations
 
-import asyncio
-import functools
+import dataclasses
 import hmac
+import json
 import logging
 import os
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
-import anyio.to_thread
 from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from annotator import __version__
@@ -34,13 +33,13 @@ log = logging.getLogger("annotator.serve")
 
 @dataclass(frozen=True)
 class Settings:
-    """Server limits; ``from_env`` lets ``annotator serve`` hand them to uvicorn's worker processes."""
+    """Server limits and size; ``from_env`` serves ``create_app()`` called without settings."""
 
     max_bytes: int = 5_000_000  # request body limit (a 1,000,000-character text in UTF-8 fits)
-    timeout: float = 30.0  # seconds per request
+    timeout: float = 30.0  # seconds per request, waiting for a free worker included
     api_key: str | None = None
     classifier: bool = True
-    threads: int = 1  # annotations running at once per process
+    workers: int = 1  # engine processes: requests annotated at once
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -50,17 +49,8 @@ class Settings:
             timeout=float(env.get("ANNOTATOR_SERVE_TIMEOUT", cls.timeout)),
             api_key=env.get(API_KEY_ENV) or None,
             classifier=env.get("ANNOTATOR_SERVE_CLASSIFIER", "1") != "0",
+            workers=int(env.get("ANNOTATOR_SERVE_WORKERS", cls.workers)),
         )
-
-    def to_env(self) -> dict[str, str]:
-        env = {
-            "ANNOTATOR_SERVE_MAX_BYTES": str(self.max_bytes),
-            "ANNOTATOR_SERVE_TIMEOUT": str(self.timeout),
-            "ANNOTATOR_SERVE_CLASSIFIER": "1" if self.classifier else "0",
-        }
-        if self.api_key:
-            env[API_KEY_ENV] = self.api_key
-        return env
 
 
 class AnnotateRequest(BaseModel):
@@ -134,19 +124,43 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+def _json(data: Any) -> bytes:
+    """The response body, encoded as FastAPI's JSONResponse would (built in the worker, relayed as bytes)."""
+    return json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+
+
+def annotate_job(engines: Engines, text: str, classifier: bool) -> bytes:
+    """Worker job: the document JSON of ``text``."""
+    from annotator.export.json_writer import document_dict
+
+    return _json(document_dict(engines.pick(classifier).annotate(text)))
+
+
+def compare_job(engines: Engines, a: str, b: str, name_a: str, name_b: str, classifier: bool) -> bytes:
+    """Worker job: the comparison JSON of two texts."""
+    from annotator.compare import compare as compare_docs
+
+    engine = engines.pick(classifier)
+    return _json(compare_docs(engine.annotate(a), engine.annotate(b), name_a, name_b).to_dict())
+
+
 def create_app(settings: Settings | None = None, engines: Engines | None = None) -> FastAPI:
-    """The FastAPI app (uvicorn calls this as a factory in every worker process)."""
+    """The FastAPI app: the engine loads and the worker processes start with the app (its lifespan)."""
+    from annotator.serve_pool import EnginePool
+
     settings = settings or Settings.from_env()
-    state: dict[str, Engines] = {}
-    # Annotation is CPU-bound and holds the GIL: threads would only interleave requests (each one finishing
-    # later), so a process runs them one at a time and the others wait in line; --workers adds parallelism.
-    limiter: dict[str, Any] = {}
+    state: dict[str, Any] = {}
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
         state["engines"] = engines or Engines(settings.classifier)
-        limiter["engine"] = anyio.CapacityLimiter(settings.threads)
-        yield
+        pool = EnginePool(state["engines"], settings.workers, settings.classifier)
+        pool.start()
+        state["pool"] = pool
+        try:
+            yield
+        finally:
+            pool.close()
 
     app = FastAPI(
         title="Framing annotator",
@@ -154,6 +168,7 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
         description="Loaded terms, framing devices and sentence bias scores for news text, as JSON.",
         lifespan=lifespan,
     )
+    app.state.serve = state  # the pool, for tests and operators' introspection
     app.add_middleware(BodyLimit, max_bytes=settings.max_bytes)
 
     def check_key(request: Request) -> None:
@@ -163,18 +178,16 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
         if not hmac.compare_digest(given.encode("utf-8"), settings.api_key.encode("utf-8")):
             raise HTTPException(401, f"missing or wrong API key (send it in the {API_KEY_HEADER} header)")
 
-    async def run(fn: Any, *args: Any) -> Any:
+    async def run(fn: Any, *args: Any) -> Response:
         try:
-            call = functools.partial(
-                anyio.to_thread.run_sync, fn, *args, limiter=limiter["engine"], abandon_on_cancel=True
-            )
-            return await asyncio.wait_for(call(), settings.timeout)
+            body = await state["pool"].call(fn, *args, timeout=settings.timeout)
         except TimeoutError:
             raise HTTPException(
                 503, f"the request took longer than {settings.timeout:g} s; send a shorter text"
             ) from None
         except InputError as exc:
             raise HTTPException(422, str(exc)) from None
+        return Response(body, media_type="application/json")
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -190,7 +203,7 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
     @app.get("/health")
     async def health() -> dict[str, str]:
         """Liveness: the engine is loaded and the server answers."""
-        return {"status": "ok" if "engines" in state else "starting"}
+        return {"status": "ok" if "pool" in state else "starting"}
 
     @app.get("/version", dependencies=[Depends(check_key)])
     async def version() -> dict[str, Any]:
@@ -205,32 +218,21 @@ def create_app(settings: Settings | None = None, engines: Engines | None = None)
         }
 
     @app.post("/annotate", dependencies=[Depends(check_key)])
-    async def annotate(body: AnnotateRequest) -> JSONResponse:
+    async def annotate(body: AnnotateRequest) -> Response:
         """The document JSON (the same as ``annotator annotate --format json``)."""
-        from annotator.export.json_writer import document_dict
-
-        engine = state["engines"].pick(body.classifier)
-        return JSONResponse(await run(lambda: document_dict(engine.annotate(body.text))))
+        return await run(annotate_job, body.text, body.classifier)
 
     @app.post("/compare", dependencies=[Depends(check_key)])
-    async def compare(body: CompareRequest) -> JSONResponse:
+    async def compare(body: CompareRequest) -> Response:
         """The comparison JSON (the same as ``annotator compare --format json``)."""
-        from annotator.compare import compare as compare_docs
-
-        engine = state["engines"].pick(body.classifier)
-
-        def work() -> dict[str, Any]:
-            doc_a, doc_b = engine.annotate(body.a), engine.annotate(body.b)
-            return compare_docs(doc_a, doc_b, body.name_a, body.name_b).to_dict()
-
-        return JSONResponse(await run(work))
+        return await run(compare_job, body.a, body.b, body.name_a, body.name_b, body.classifier)
 
     return app
 
 
 def serve(host: str, port: int, workers: int, settings: Settings) -> None:
-    """Run uvicorn; with several workers each process builds its own app (and engine) from the environment."""
+    """Run uvicorn: one server process that relays requests to ``workers`` engine processes."""
     import uvicorn
 
-    os.environ.update(settings.to_env())
-    uvicorn.run("annotator.serve:create_app", factory=True, host=host, port=port, workers=workers, log_level="info")
+    app = create_app(dataclasses.replace(settings, workers=workers))
+    uvicorn.run(app, host=host, port=port, log_level="info")

@@ -1,8 +1,11 @@
 """Throughput and latency of ``annotator serve`` for the 8 KB Ukraine article: requests/s and p50/p95 latency
-with 1 and 2 uvicorn workers, against ``annotate()`` called in-process (the peer) in the same run.
+with 1 and 2 engine worker processes, against ``annotate()`` called in-process (the peer) in the same run.
 
 The server runs as a real ``annotator serve`` process on a free localhost port; several client threads
-post the article at once. Run: PYTHONPATH=. python bench/bench_serve.py [--requests 60] [--clients 4]
+post the article at once. Rounds are interleaved (the peer measured again before each) and medians printed,
+as the machine is shared. ``--roots`` also runs the server of another checkout of the project in the same
+rounds (e.g. ``--roots . ../main`` for before/after). Run:
+PYTHONPATH=. python bench/bench_serve.py [--requests 60] [--clients 4] [--rounds 3] [--roots . OTHER]
 """
 
 from __future__ import annotations
@@ -48,11 +51,11 @@ def _wait(url: str, seconds: float = 90) -> None:
     raise RuntimeError("the server did not start")
 
 
-def run(workers: int, text: str, requests: int, clients: int) -> tuple[float, float, float]:
-    """(requests per second, p50 ms, p95 ms)."""
+def run(root: Path, workers: int, text: str, requests: int, clients: int) -> tuple[float, float, float]:
+    """(requests per second, p50 ms, p95 ms) of the server of the checkout ``root``."""
     port = _free_port()
     cmd = [sys.executable, "-m", "annotator", "serve", "--port", str(port), "--workers", str(workers)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(root)}
     server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"
@@ -77,30 +80,79 @@ def run(workers: int, text: str, requests: int, clients: int) -> tuple[float, fl
         server.wait(timeout=30)
 
 
+def peer_rate(engine, text: str, n: int = 20) -> float:
+    """``annotate()`` calls per second in this process."""
+    t0 = time.perf_counter()
+    for _ in range(n):
+        engine.annotate(text)
+    return n / (time.perf_counter() - t0)
+
+
+def pool_vs_in_process(text: str, rounds: int, n: int = 10) -> tuple[float, float]:
+    """Median ms per call of ``annotate_job`` through a one-worker ``EnginePool`` and called in-process."""
+    import asyncio
+
+    from annotator.serve import Engines, annotate_job
+    from annotator.serve_pool import EnginePool
+
+    engines = Engines(True)
+
+    async def measure() -> tuple[float, float]:
+        pool = EnginePool(engines, 1)
+        pool.start()
+        try:
+            for _ in range(3):
+                await pool.call(annotate_job, text, True, timeout=60)
+            through, direct = [], []
+            for _ in range(rounds):
+                t0 = time.perf_counter()
+                for _ in range(n):
+                    await pool.call(annotate_job, text, True, timeout=60)
+                through.append((time.perf_counter() - t0) / n * 1000)
+                t0 = time.perf_counter()
+                for _ in range(n):
+                    annotate_job(engines, text, True)
+                direct.append((time.perf_counter() - t0) / n * 1000)
+            return statistics.median(through), statistics.median(direct)
+        finally:
+            pool.close()
+
+    return asyncio.run(measure())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--roots", nargs="+", default=[str(ROOT)], help="checkouts whose server to run")
     args = parser.parse_args()
     text = _article()
     from annotator.pipeline import Annotator
 
     engine = Annotator()
     engine.annotate(text)
-    t0 = time.perf_counter()
-    n = 20
-    for _ in range(n):
-        engine.annotate(text)
-    peer = n / (time.perf_counter() - t0)
+    roots = [Path(r).resolve() for r in args.roots]
+    through, direct = pool_vs_in_process(text, args.rounds)
+    print(f"one call through the worker pipe: {through:.1f} ms; in-process: {direct:.1f} ms ({through / direct:.2f}x)")
     print(
         f"article: {len(text.encode()):,} bytes; {os.cpu_count()} CPUs; "
-        f"{args.requests} requests, {args.clients} clients"
+        f"{args.requests} requests, {args.clients} clients; medians of {args.rounds} rounds"
     )
-    print(f"in-process annotate(): {peer:.1f} per s (the peer)")
-    for workers in (1, 2):
-        rps, p50, p95 = run(workers, text, args.requests, args.clients)
+    rows: dict[tuple[Path, int], list[tuple[float, float, float, float]]] = {}
+    peers = []
+    for _ in range(args.rounds):
+        for root in roots:
+            for workers in (1, 2):
+                peer = peer_rate(engine, text)
+                peers.append(peer)
+                rps, p50, p95 = run(root, workers, text, args.requests, args.clients)
+                rows.setdefault((root, workers), []).append((rps / peer, rps, p50, p95))
+    print(f"in-process annotate(): {statistics.median(peers):.1f} per s (the peer; {min(peers):.0f}-{max(peers):.0f})")
+    for (root, workers), got in rows.items():
+        ratio, rps, p50, p95 = (statistics.median(col) for col in zip(*got, strict=True))
         print(
-            f"serve --workers {workers}: {rps:.1f} req/s ({rps / peer:.2f}x the peer), "
+            f"{root.name:>12} serve --workers {workers}: {rps:.1f} req/s ({ratio:.2f}x the peer), "
             f"p50 {p50:.0f} ms, p95 {p95:.0f} ms"
         )
 

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
@@ -133,11 +134,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_parallel_clients_on_localhost(engines):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_parallel_clients_on_localhost(engines, workers):
     import uvicorn
 
     port = _free_port()
-    config = uvicorn.Config(create_app(Settings(), engines=engines), host="127.0.0.1", port=port, log_level="error")
+    app = create_app(Settings(workers=workers), engines=engines)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -200,3 +203,104 @@ def test_serve_engine_loads_once_per_process(monkeypatch):
         for _ in range(3):
             assert client.post("/annotate", json={"text": TEXT}).status_code == 200
     assert built == [1]
+
+
+# ---- the time limit stops the work: worker processes -------------------------------------------------
+
+
+def _proc_state(pid: int) -> str | None:
+    """The kernel's one-letter state of ``pid`` ("R" running, "S" sleeping, "Z" zombie), None if it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[0]
+
+
+def _tricky(engines) -> Engines:
+    """Engines whose annotate spins the CPU forever on "spin", ends its process on "crash", else works."""
+    real = engines.plain
+
+    class Tricky:
+        lexicon, model_info = real.lexicon, {}
+
+        def annotate(self, text):
+            if text == "spin":
+                while True:
+                    pass
+            if text == "crash":
+                import os
+
+                os._exit(3)
+            return real.annotate(text)
+
+    tricky = Engines.__new__(Engines)
+    tricky.full = tricky.plain = Tricky()
+    return tricky
+
+
+needs_proc = pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+
+
+@needs_proc
+@pytest.mark.parametrize(("text", "status"), [("spin", 503), ("crash", 500)])
+def test_serve_overrun_or_crash_replaces_the_worker(engines, text, status):
+    app = create_app(Settings(timeout=2.0, workers=2), engines=_tricky(engines))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        pool = app.state.serve["pool"]
+        before = pool.pids()
+        response = client.post("/annotate", json={"text": text})
+        assert response.status_code == status and "Traceback" not in response.text
+        after = pool.pids()
+        gone = set(before) - set(after)
+        assert len(gone) == 1 and len(after) == 2, "one worker replaced, the pool keeps its size"
+        assert _proc_state(gone.pop()) is None, "the worker is killed and reaped, not left running"
+        assert pool.replaced == 1
+        # the service answers the next requests (on both workers) within the same limit
+        for _ in range(3):
+            ok = client.post("/annotate", json={"text": TEXT})
+            assert ok.status_code == 200 and ok.json()["annotations"]
+    assert all(_proc_state(pid) is None for pid in after), "shutdown stops every worker"
+
+
+@needs_proc
+def test_serve_idle_workers_sleep_after_a_timeout(engines):
+    app = create_app(Settings(timeout=0.5, workers=1), engines=_tricky(engines))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        assert client.post("/annotate", json={"text": "spin"}).status_code == 503
+        assert client.post("/annotate", json={"text": TEXT}).status_code == 200
+        (pid,) = app.state.serve["pool"].pids()
+        states = set()
+        for _ in range(50):  # a worker back from sending its answer goes to sleep on its pipe
+            states.add(_proc_state(pid))
+            if "S" in states:
+                break
+            time.sleep(0.02)
+        assert "S" in states, f"the worker should be waiting for work, its states were {states}"
+
+
+@pytest.mark.slow
+def test_serve_pool_spawned_workers_build_their_own_engine():
+    """Where fork is unavailable (macOS, Windows) each worker loads the engine; jobs travel by reference."""
+    import asyncio
+
+    from annotator.serve import annotate_job
+    from annotator.serve_pool import EnginePool
+
+    async def one() -> dict:
+        pool = EnginePool(None, 1, classifier=False, start_method="spawn")
+        pool.start()
+        try:
+            return json.loads(await pool.call(annotate_job, TEXT, False, timeout=120))
+        finally:
+            pool.close()
+
+    data = asyncio.run(one())
+    assert data["text"] == TEXT and data["annotations"] and data["meta"]["model"] is None
+
+
+def test_serve_pool_needs_a_worker():
+    from annotator.serve_pool import EnginePool
+
+    with pytest.raises(ValueError, match="at least one worker"):
+        EnginePool(None, 0)

@@ -4,6 +4,12 @@ Each flagged run is shaded with a light tint of its category colour and underlin
 (the same colours as the app); the explanation and neutral wording are a Word comment anchored to the
 run, and a numbered list of flags follows the article for readers who print the document, then the neutral
 rewrites (removed words struck through in red, neutral wording bold and underlined in green).
+
+Long texts stay linear: article and rewrite paragraphs are inserted before an anchor paragraph (python-docx's
+``add_paragraph`` scans the whole body for the section properties on every call), and Word comments are
+capped at ``MAX_COMMENTS`` (python-docx looks up every existing comment id to number a new one, so
+comments cost time quadratic in their number); past the cap the document says so, and every flag stays
+highlighted and listed in the Flags table.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from annotator.render.tables import flag_groups, grouped_annotation_rows, headli
 from annotator.rewrite import neutral_rewrites
 
 COMMENT_AUTHOR = "Framing annotator"
+MAX_COMMENTS = 1000  # Word comments per document (0.2 s of python-docx numbering at the cap; see the docstring)
 _MUTED = RGBColor(0x76, 0x76, 0x76)
 _QUOTE = RGBColor(0x24, 0x40, 0x5C)
 _REMOVED = RGBColor(0x88, 0x22, 0x55)
@@ -78,7 +85,8 @@ class _Sweep:
         return [index for _, _, index in self.active]
 
 
-def _write_article(document: docx.document.Document, doc: Document, styles: dict[str, CategoryStyle]) -> None:
+def _write_article(before: Paragraph, doc: Document, styles: dict[str, CategoryStyle]) -> None:
+    """The highlighted article, paragraph by paragraph, inserted before ``before`` (linear in the text)."""
     text = doc.text
     runs_of: dict[int, list[Run]] = {}
     flags = _Sweep([(a.span.start, a.span.end, i) for i, a in enumerate(doc.annotations)])
@@ -90,6 +98,7 @@ def _write_article(document: docx.document.Document, doc: Document, styles: dict
         | {p for s in doc.sentences for p in (s.span.start, s.span.end)}
     )
     headings = {s.span.start for s in doc.sentences if s.kind == "heading"}
+    heading_style = before.part.document.styles["Heading 2"]
     cursor = 0
     pos = 0
     for line in text.split("\n"):
@@ -99,9 +108,9 @@ def _write_article(document: docx.document.Document, doc: Document, styles: dict
             continue
         first_char = start + len(line) - len(line.lstrip())
         if first_char in headings:  # the article's own subheadings get a heading style (navigation pane, outline)
-            paragraph: Paragraph = document.add_paragraph(style="Heading 2")
+            paragraph = before.insert_paragraph_before(style=heading_style)
         else:
-            paragraph = document.add_paragraph()
+            paragraph = before.insert_paragraph_before()
             paragraph.paragraph_format.space_after = Pt(6)
         while cursor < len(bounds) and bounds[cursor] <= start:
             cursor += 1
@@ -133,7 +142,8 @@ def _write_article(document: docx.document.Document, doc: Document, styles: dict
                 for i in covering:
                     runs_of.setdefault(i, []).append(run)
     repeat_of = {i: (n, len(group), group[0]) for group in flag_groups(doc) for n, i in enumerate(group, 1)}
-    for i, runs in sorted(runs_of.items()):
+    document = before.part.document
+    for i, runs in sorted(runs_of.items())[:MAX_COMMENTS]:
         a = doc.annotations[i]
         n, uses, first = repeat_of[i]
         if n == 1:
@@ -141,6 +151,17 @@ def _write_article(document: docx.document.Document, doc: Document, styles: dict
         else:  # the reason once, on the first use; repeats point back to it instead of repeating it
             note = f"[{i + 1}] {style_for(a.category, styles).name}: use {n} of {uses}, see comment [{first + 1}]."
         document.add_comment(runs, text=_clean(note), author=COMMENT_AUTHOR, initials="FA")
+
+
+def _comment_cap_note(doc: Document) -> str:
+    """A sentence for the legend when the flags outnumber the Word comments (empty otherwise)."""
+    if len(doc.annotations) <= MAX_COMMENTS:
+        return ""
+    return (
+        f" This text has {len(doc.annotations):,} flags: Word comments are attached to the first "
+        f"{MAX_COMMENTS:,} in reading order (more make Word slow); all of them are highlighted and listed in the "
+        "Flags table."
+    )
 
 
 def _table(document: docx.document.Document, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
@@ -171,8 +192,10 @@ def _write_rewrites(document: docx.document.Document, doc: Document) -> None:
     )
     hint.runs[0].font.size = Pt(9)
     numbers = {s.span: i for i, s in enumerate(doc.sentences, 1)}
+    end = document.add_paragraph()  # a blank line after the list; the items go before it (linear, see above)
+    bullet = document.styles["List Bullet"]
     for r in rewrites:
-        paragraph = document.add_paragraph(style="List Bullet")
+        paragraph = end.insert_paragraph_before(style=bullet)
         label = paragraph.add_run(f"Sentence {numbers.get(r.sentence, '?')}: ")
         label.bold = True
         label.font.size = Pt(9)
@@ -227,14 +250,13 @@ def to_docx(doc: Document, *, title: str | None = None, generated: dt.datetime |
         legend.add_run("Nothing flagged with the current settings.")
     hint = document.add_paragraph(
         "Each highlight has a comment with the reason and a neutral alternative; italic blue text is a direct "
-        "quote; grey small text is a caption or credit."
+        "quote; grey small text is a caption or credit." + _comment_cap_note(doc)
     )
     hint.runs[0].font.size = Pt(9)
 
     document.add_heading("Highlighted article", level=1)
-    _write_article(document, doc, styles)
+    _write_article(document.add_heading("Flags", level=1), doc, styles)
 
-    document.add_heading("Flags", level=1)
     flag_rows = [
         [str(r["#"]), r["Text"], str(r["Count"]), r["Category"], r["Voice"], f"{r['Score']:.2f}", r["Why"],
          r["Neutral wording"], r["Where"]]
