@@ -33,6 +33,7 @@ TRAINING_DIRS = (Path(__file__).resolve().parent.parent / "samples", DATA_DIR)
 
 _LINE = re.compile(r"[^\n]*\n?")
 _BULLET = re.compile(r"^[ \t]*(?:[•·▪●◦‣∙]|[-*–](?=\s))[ \t]*")
+_BULLET_CHARS = "•·▪●◦‣∙-*–"
 _MD_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+")
 _CREDIT_START = re.compile(
     r"^(?:©|\(c\)|copyright\b|photo(?:graph)?s?\s*(?:by|:)|image\s*(?:by|:)|credit\s*:|picture\s*:|"
@@ -106,10 +107,11 @@ def build_params(texts: Iterable[str], abbreviations: set[str], starters: set[st
 
 
 def _is_heading(line: str) -> bool:
-    words = line.split()
-    if not words or len(words) > 12 or len(line) > 100:
+    # the cheap tests first: most lines are prose that ends with a full stop
+    if not line or len(line) > 100 or line[-1] in _TERMINAL or line[0] in "“\"«‘'(":
         return False
-    if line[-1] in _TERMINAL or line[0] in "“\"«‘'(":
+    words = line.split()
+    if not words or len(words) > 12:
         return False
     return line[0].isupper() or line[0].isdigit()
 
@@ -142,7 +144,8 @@ def _blocks(text: str) -> list[Block]:
             break
         line = raw.strip()
         if not line:
-            close_prose()
+            if prose is not None:
+                close_prose()
             if in_paragraph:
                 paragraph += 1
                 in_paragraph = False
@@ -151,8 +154,9 @@ def _blocks(text: str) -> list[Block]:
         lead = len(raw) - len(raw.lstrip())
         start = match.start() + lead
         end = start + len(line)
-        bullet = _BULLET.match(raw)
-        heading_mark = _MD_HEADING.match(raw)
+        # a bullet or a "#" is the line's first character after spaces: the patterns only where one is
+        bullet = _BULLET.match(raw) if line[0] in _BULLET_CHARS else None
+        heading_mark = _MD_HEADING.match(raw) if line[0] == "#" else None
         if bullet:
             close_prose()
             content_start = match.start() + bullet.end()
@@ -195,9 +199,24 @@ def _blocks(text: str) -> list[Block]:
 # ---- sentences ---------------------------------------------------------------------------------------
 
 
+def _punkt_spans(chunk: str) -> list[tuple[int, int]]:
+    """Punkt's sentence spans of ``chunk``.
+
+    Punkt breaks only at a ".", "?" or "!" followed by another character, so a chunk without one before its
+    last character (most one-sentence paragraphs) is one sentence: what Punkt returns for it, without the
+    cost of running it.
+    """
+    if _BREAK_CANDIDATE.search(chunk, 0, len(chunk) - 1) is None:
+        end = len(chunk.rstrip())
+        return [(0, end)] if end else []
+    return list(_tokenizer().span_tokenize(chunk))
+
+
+_BREAK_CANDIDATE = re.compile(r"[.?!]")  # PunktLanguageVars.sent_end_chars
+
+
 def _prose_sentences(text: str, block: Block) -> list[tuple[int, int]]:
-    chunk = text[block.start : block.end]
-    spans = [(block.start + s, block.start + e) for s, e in _tokenizer().span_tokenize(chunk)]
+    spans = [(block.start + s, block.start + e) for s, e in _punkt_spans(text[block.start : block.end])]
     merged: list[list[int]] = []
     for start, end in spans:
         # A closing quote that Punkt left at the start of the next sentence belongs to the previous one.

@@ -75,18 +75,25 @@ def word_key(word: str) -> str:
     return _stemmer().stem(exact_key(word))
 
 
-@lru_cache(maxsize=200_000)
+_KEYS: dict[str, tuple[str, str]] = {}  # word -> (matching key, folded form), for tokenize
+_KEYS_LIMIT = 200_000  # words remembered before the memo starts afresh
+
+
 def _keys(word: str) -> tuple[str, str]:
-    """(matching key, folded form) of a word: one cache look-up per token."""
-    return word_key(word), exact_key(word)
+    """(matching key, folded form) of a word not yet in ``_KEYS``; remembers it there."""
+    if len(_KEYS) >= _KEYS_LIMIT:
+        _KEYS.clear()
+    keys = _KEYS[word] = (word_key(word), exact_key(word))
+    return keys
 
 
 def tokenize(text: str) -> list[Token]:
     """Word tokens of ``text`` with offsets and matching keys."""
     # The compiled pattern is the one nltk's RegexpTokenizer uses; finditer directly is several times faster,
-    # and tuple.__new__ skips the named tuple's Python-level constructor (tokens are made by the thousand).
-    new = tuple.__new__
-    return [new(Token, m.span() + _keys(m.group())) for m in WORD_RE.finditer(text)]
+    # tuple.__new__ skips the named tuple's Python-level constructor (tokens are made by the thousand), and a
+    # plain dict look-up per word is cheaper than an lru_cache call.
+    new, known = tuple.__new__, _KEYS.get
+    return [new(Token, m.span() + (known(w := m.group()) or _keys(w))) for m in WORD_RE.finditer(text)]
 
 
 def phrase_keys(phrase: str, stem: bool = True) -> tuple[str, ...]:

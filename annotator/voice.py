@@ -22,7 +22,10 @@ REPORT_VERBS_FILE = Path(__file__).resolve().parent / "data" / "report_verbs.txt
 _OPENERS = '“"«„'
 _CLOSERS = '”"»“'
 _QUOTE_CHARS = re.compile(r"[“”\"«»„]")
-_SINGLE_QUOTE = re.compile(r"(?<![\w’'])‘(?P<inner>[^‘’\n]{1,200}?)’(?![\w])")
+# The opening mark first, then "no letter or apostrophe before it": a pattern that starts with a literal is
+# searched for by that character, not tried at every position of the text.
+_SINGLE_QUOTE = re.compile(r"‘(?<![\w’']‘)(?P<inner>[^‘’\n]{1,200}?)’(?![\w])")
+_ANY_QUOTE = re.compile(r"[“”\"«»„‘]")
 _MAX_QUOTE_PARAGRAPHS = 5
 _PLURAL_VERBS = ("say", "believe", "think", "argue", "note", "state", "claim", "warn", "insist", "suggest", "contend")
 _LETTERS = re.compile(r"[^\W\d_]+")
@@ -109,7 +112,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     )
     finite = _trie(verbs.finite)
     reported = re.compile(
-        rf"\baccording\s+to\b|\bin\s+(?:his|her|their|its)\s+(?:opinion|view|words)\b|{_NOT_A_NOUN}\b(?:{finite})\b|"
+        # the word boundary before the look-behinds: tried first, it fails fast inside words
+        rf"\baccording\s+to\b|\bin\s+(?:his|her|their|its)\s+(?:opinion|view|words)\b|\b{_NOT_A_NOUN}(?:{finite})\b|"
         rf"\bas\s+(?:[\w'’-]+\s+){{0,5}}{verb}\b"
         rf"|\b(?:they|we|[a-z]+s)\s+(?:{'|'.join(_PLURAL_VERBS)})\b",
         re.IGNORECASE,
@@ -233,6 +237,8 @@ def find_quotes(text: str) -> list[Quote]:
     of the paragraph it opened in, so a stray mark cannot swallow the rest of the article. Linear in the
     length of the text (up to log factors), however many quotation marks it has.
     """
+    if _ANY_QUOTE.search(text) is None:  # most sentences, and some articles, hold no quotation mark at all
+        return []
     after, before, _ = _patterns()
     lines = _Lines(text)
     raw: list[tuple[int, int, int, int]] = []  # outer start, inner start, inner end, outer end
@@ -274,7 +280,7 @@ def find_quotes(text: str) -> list[Quote]:
     # Double-quote regions come in order; a ‘single’ quote counts only where it opens outside all of them.
     starts = [r[0] for r in raw]
     reach = list(accumulate((r[3] for r in raw), max))
-    for m in _SINGLE_QUOTE.finditer(text):
+    for m in _SINGLE_QUOTE.finditer(text) if "‘" in text else ():
         i = bisect_right(starts, m.start()) - 1
         if i < 0 or reach[i] <= m.start():
             raw.append((m.start(), m.start("inner"), m.end("inner"), m.end()))
@@ -355,7 +361,19 @@ def quoted_share(span: Span, quotes: Sequence[Quote] | QuoteIndex) -> float:
 
 def is_reported(text: str) -> bool:
     """Whether a sentence (outside quotes) attributes its content to a speaker."""
+    # Most sentences hold none of the words every match needs: one set test spares them the regex.
+    if _reported_cue_words().isdisjoint(_LETTERS.findall(_case_folded(text))):
+        return False
     return _patterns()[2].search(text) is not None
+
+
+# Characters that the patterns' IGNORECASE matches to an ASCII letter but ``str.lower`` does not turn into it
+_CASE_ODDITIES = str.maketrans({"ſ": "s", "ı": "i", "İ": "i", "K": "k"})
+
+
+def _case_folded(text: str) -> str:
+    """``text`` in lower case, as the patterns' IGNORECASE compares ASCII letters ("ſaid" reads "said")."""
+    return text.lower() if text.isascii() else text.translate(_CASE_ODDITIES).lower()
 
 
 @lru_cache(maxsize=1)
@@ -374,7 +392,7 @@ def first_reported_cue(text: str, start: int, end: int) -> int | None:
     """
     words = _reported_cue_words()
     for m in _LETTERS.finditer(text, start, end):
-        if m.group().lower() in words:
+        if _case_folded(m.group()) in words:
             return m.end()
     return None
 
@@ -396,11 +414,18 @@ def assign_voices(text: str, sentences: Sequence[Sentence], quotes: Sequence[Quo
     for sentence in sentences:
         voice = "author"
         if sentence.kind == "prose":
-            if quoted_share(sentence.span, index) >= 0.5:
+            quoted = bool(index.overlapping(sentence.span))  # most sentences quote no one
+            if quoted and quoted_share(sentence.span, index) >= 0.5:
                 voice = "quote"
             else:
-                unquoted = _unquoted(text, sentence.span, index)
+                span = sentence.span
+                unquoted = _unquoted(text, span, index) if quoted else text[span.start : span.end]
                 if is_reported(unquoted[main_clause_start(unquoted) :]):
                     voice = "reported"
-        out.append(Sentence(sentence.span, sentence.kind, voice, sentence.paragraph, sentence.bias, sentence.top_terms))
+        if voice == sentence.voice:
+            out.append(sentence)  # frozen: the same sentence can stand in both lists
+        else:
+            out.append(
+                Sentence(sentence.span, sentence.kind, voice, sentence.paragraph, sentence.bias, sentence.top_terms)
+            )
     return out

@@ -289,7 +289,8 @@ def test_classify_has_quote_mark_agrees_with_the_quote_mark_regex():
 
     alphabet = "ab _1\u00e9\"\u201c\u201d\u00ab\u00bb\u2018\u2019'.-\u0301"
     rng = random.Random(7)
-    texts = ["", "Ukraine's bid", "the 'reforms' stalled", "\u2018Yes\u2019 he said", "the boys' club", "\u00abnon\u00bb"]
+    texts = ["", "Ukraine's bid", "the 'reforms' stalled", "\u2018Yes\u2019 he said", "the boys' club"]
+    texts.append("\u00abnon\u00bb")
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(20_000)]
     for text in texts:
         assert has_quote_mark(text) == bool(_QUOTE_MARK.search(text)), repr(text)

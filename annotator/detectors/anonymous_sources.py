@@ -163,18 +163,26 @@ class AnonymousSourceDetector(Detector):
 
     def __init__(self, path: str | Path = PATTERNS_FILE) -> None:
         self.patterns = load_patterns(path)
+        # trigger word -> the patterns it can start (by position in the file, which decides ties)
+        self._by_trigger: dict[str, list[int]] = {}
+        for k, pattern in enumerate(self.patterns):
+            for word in pattern.triggers:
+                self._by_trigger.setdefault(word, []).append(k)
+        self._triggers = frozenset(self._by_trigger)
 
     def detect(self, ctx: Context) -> list[Annotation]:
         found: dict[tuple[int, int], tuple[float, str]] = {}
         text = ctx.text
-        for sentence, tokens in zip(ctx.sentences, ctx.sentence_tokens, strict=True):
+        folded = ctx.token_folded
+        for sentence, (lo, hi) in zip(ctx.sentences, ctx.token_ranges, strict=True):
             if sentence.kind != "prose":
                 continue
-            words = {t.folded for t in tokens}
+            hits = self._triggers.intersection(folded[lo:hi])
+            if not hits:
+                continue
             s_end = sentence.span.end
-            for pattern in self.patterns:
-                if words.isdisjoint(pattern.triggers):
-                    continue
+            for k in sorted({k for word in hits for k in self._by_trigger[word]}):
+                pattern = self.patterns[k]
                 for m in pattern.regex.finditer(text, sentence.span.start, s_end):
                     start, end = m.start(), m.end()
                     phrase = text[start:end].lower().split()

@@ -5,15 +5,31 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import pairwise
+from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from annotator.document import Annotation, Sentence, Span
 from annotator.textnorm import Token
 from annotator.voice import Quote, QuoteIndex
 
+if TYPE_CHECKING:
+    from annotator.lexicon import Lexicon
+    from annotator.lexicon.matcher import LexiconMatch
+
+
+_START, _END, _KEY, _FOLDED = (itemgetter(i) for i in range(4))  # Token fields, read by the thousand
+
 
 @dataclass
 class Context:
-    """Everything detectors may read: the text, its units, quotes and word tokens (all offset-based)."""
+    """Everything detectors may read: the text, its units, quotes and word tokens (all offset-based).
+
+    ``tokens`` are in text order and do not overlap (as ``tokenize`` makes them). Each sentence's tokens are
+    one run of them, ``tokens[lo:hi]`` with ``(lo, hi) = token_ranges[i]``: detectors that work on every
+    sentence can read the document's token lists once instead of one list per sentence.
+    """
 
     text: str
     sentences: Sequence[Sentence]
@@ -25,18 +41,45 @@ class Context:
     def __post_init__(self) -> None:
         self._starts = [s.span.start for s in self.sentences]
         self.quote_index = QuoteIndex(self.quotes)
-        self._token_starts = token_starts = [t.start for t in self.tokens]
-        self.sentence_tokens: list[Sequence[Token]] = []
+        self.token_starts = token_starts = list(map(_START, self.tokens))
+        self._token_ends = token_ends = list(map(_END, self.tokens))
+        self.token_ranges: list[tuple[int, int]] = []
         for sentence in self.sentences:
             lo = bisect_left(token_starts, sentence.span.start)
-            hi = bisect_left(token_starts, sentence.span.end)
-            self.sentence_tokens.append([t for t in self.tokens[lo:hi] if t.end <= sentence.span.end])
+            hi = bisect_left(token_starts, sentence.span.end, lo)
+            # tokens do not overlap, so their ends are in order too: drop the one that runs past the end
+            self.token_ranges.append((lo, bisect_right(token_ends, sentence.span.end, lo, hi)))
+        # sentences from ``segment`` come in order and never overlap; hand-made ones might
+        self._ranges_in_order = all(a[1] <= b[0] for a, b in pairwise(self.token_ranges))
+
+    @cached_property
+    def sentence_tokens(self) -> list[Sequence[Token]]:
+        """Each sentence's word tokens (``tokens[lo:hi]`` for its ``token_ranges`` entry)."""
+        tokens = self.tokens
+        return [tokens[lo:hi] for lo, hi in self.token_ranges]
+
+    @cached_property
+    def token_folded(self) -> list[str]:
+        """The folded form of every token (``Token.folded``), in order."""
+        return list(map(_FOLDED, self.tokens))
+
+    @cached_property
+    def token_keys(self) -> list[str]:
+        """The matching key of every token (``Token.key``), in order."""
+        return list(map(_KEY, self.tokens))
+
+    def lexicon_matches(self, lexicon: Lexicon) -> list[LexiconMatch]:
+        """``lexicon``'s matches in every sentence, in order: what matching each sentence's tokens on its own
+        gives, found in one pass over the document's tokens."""
+        if self._ranges_in_order:
+            return lexicon.match_runs(self.tokens, self.token_ranges, self.token_keys, self.token_folded)
+        return [m for tokens in self.sentence_tokens for m in lexicon.match_tokens(tokens)]
 
     def tokens_in(self, span: Span) -> Sequence[Token]:
         """The word tokens that lie within ``span``."""
-        lo = bisect_left(self._token_starts, span.start)
-        hi = bisect_left(self._token_starts, span.end)
-        return [t for t in self.tokens[lo:hi] if t.end <= span.end]
+        lo = bisect_left(self.token_starts, span.start)
+        hi = bisect_left(self.token_starts, span.end, lo)
+        return self.tokens[lo : bisect_right(self._token_ends, span.end, lo, hi)]
 
     def sentence_at(self, pos: int) -> Sentence | None:
         i = bisect_right(self._starts, pos) - 1

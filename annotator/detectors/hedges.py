@@ -28,7 +28,7 @@ class HedgeDetector(Detector):
 
     def detect(self, ctx: Context) -> list[Annotation]:
         out = []
-        for match in (m for tokens in ctx.sentence_tokens for m in self.words.match_tokens(tokens)):
+        for match in ctx.lexicon_matches(self.words):
             entry = match.entry
             span = Span(match.start, match.end)
             voice = ctx.voice_at(span)

@@ -16,12 +16,12 @@ def _confidences(ctx: Context, model: LoadedWordModel):
 
     scores = word_scores(ctx, model)
     starts = scores.starts
-    probability = scores.probability
+    probability = scores.probability.tolist()  # a few look-ups: plain floats are cheaper than array calls
 
     def confidence(span: Span) -> float | None:
         lo = bisect_left(starts, span.start)
         hi = bisect_left(starts, span.end, lo)
-        return float(probability[lo:hi].max()) if hi > lo else None
+        return max(probability[lo:hi]) if hi > lo else None
 
     return confidence
 
@@ -41,7 +41,7 @@ class LexiconDetector(Detector):
     def detect(self, ctx: Context) -> list[Annotation]:
         out = []
         confidence = _confidences(ctx, self.word_model) if self.word_model is not None else None
-        for match in (m for tokens in ctx.sentence_tokens for m in self.lexicon.match_tokens(tokens)):
+        for match in ctx.lexicon_matches(self.lexicon):
             entry = match.entry
             span = Span(match.start, match.end)
             p = confidence(span) if confidence is not None else None

@@ -9,11 +9,13 @@ it. Where a curated lexicon entry covers the same words, the lexicon's highlight
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 
 from annotator.detectors.base import Context, Detector, register
 from annotator.document import Annotation, Span
-from annotator.model.word_features import standing_features
+from annotator.model.word_features import standing_flat
 from annotator.model.words import DocScores, LoadedWordModel, TokenScore, default_word_model
 
 CATEGORY = "loaded_language"
@@ -29,12 +31,15 @@ def word_scores(ctx: Context, model: LoadedWordModel) -> DocScores:
     if cached is not None:
         return cached
     quotes = sorted((q.inner.start, q.inner.end) for q in ctx.quotes)
-    chosen = [
-        tokens
-        for sentence, tokens in zip(ctx.sentences, ctx.sentence_tokens, strict=True)
-        if sentence.kind in ("prose", "heading") and tokens
+    runs = [
+        (lo, hi)
+        for sentence, (lo, hi) in zip(ctx.sentences, ctx.token_ranges, strict=True)
+        if sentence.kind in ("prose", "heading") and hi > lo
     ]
-    scores = model.score_sentences(chosen, [standing_features(ctx.text, tokens, quotes) for tokens in chosen])
+    tokens = list(chain.from_iterable(ctx.tokens[lo:hi] for lo, hi in runs))
+    starts = list(chain.from_iterable(ctx.token_starts[lo:hi] for lo, hi in runs))
+    lengths = [hi - lo for lo, hi in runs]
+    scores = model.score_flat(tokens, lengths, standing_flat(ctx.text, tokens, lengths, starts, quotes), starts)
     ctx.cache[key] = scores
     return scores
 

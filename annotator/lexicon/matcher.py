@@ -10,6 +10,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count, pairwise
 from pathlib import Path
 
 from annotator.lexicon.loader import (
@@ -73,6 +74,20 @@ class Lexicon:
         for index in self._index.values():
             for candidates in index.values():
                 candidates.sort(key=lambda item: len(item[0]), reverse=True)
+        # The same candidates split for matching: phrases by their first two keys (longest first) and single
+        # words by their key, so a common first word ("the", "in") costs one look-up, not a try per phrase.
+        self._pairs: dict[bool, dict[tuple[str, str], list[tuple[tuple[str, ...], LexiconEntry | None]]]] = {}
+        self._singles: dict[bool, dict[str, list[tuple[tuple[str, ...], LexiconEntry | None]]]] = {}
+        for stemmed, index in self._index.items():
+            pairs: dict[tuple[str, str], list[tuple[tuple[str, ...], LexiconEntry | None]]] = {}
+            singles: dict[str, list[tuple[tuple[str, ...], LexiconEntry | None]]] = {}
+            for first, candidates in index.items():
+                for phrase, entry in candidates:
+                    if len(phrase) > 1:
+                        pairs.setdefault(phrase[:2], []).append((phrase, entry))
+                    else:
+                        singles.setdefault(first, []).append((phrase, entry))
+            self._pairs[stemmed], self._singles[stemmed] = pairs, singles
         seen: set[int] = set()
         # entry -> stemmed keys of the words that mark a literal use (see LexiconEntry.literal_context)
         self._literal: dict[int, frozenset[str]] = {}
@@ -106,37 +121,72 @@ class Lexicon:
 
     def match_tokens(self, tokens: Sequence[Token]) -> list[LexiconMatch]:
         """Longest match at each position, left to right, never overlapping."""
+        return self.match_runs(tokens, [(0, len(tokens))])
+
+    def match_runs(
+        self,
+        tokens: Sequence[Token],
+        runs: Sequence[tuple[int, int]],
+        keys: Sequence[str] | None = None,
+        folded: Sequence[str] | None = None,
+    ) -> list[LexiconMatch]:
+        """``match_tokens`` on each run ``tokens[lo:hi]`` (e.g. each sentence), the matches one after another.
+
+        Runs are in order and do not overlap. ``keys`` and ``folded`` are the tokens' ``key`` and ``folded``
+        forms when the caller has them already. A term never spans two runs, and its literal-context words
+        are looked for inside its own run only, as when each run is matched on its own; but the tokens that
+        can start a term are found in one pass over the whole document, not one list per sentence.
+        """
         matches: list[LexiconMatch] = []
-        n = len(tokens)
-        stemmed_index, exact_index = self._index[True], self._index[False]
-        # Most words start no term: find the few that do in one pass, then try the phrases only there.
-        starts = [i for i, t in enumerate(tokens) if t.key in stemmed_index or t.folded in exact_index]
+        stems = [t.key for t in tokens] if keys is None else keys
+        exact = [t.folded for t in tokens] if folded is None else folded
+        # Most words start no term: find the few places where one can start in one pass, then try the
+        # phrases only there.
+        starts = _union(self._term_starts(True, stems), self._term_starts(False, exact))
         if not starts:
             return matches
-        stems = [t.key for t in tokens]
-        exact = [t.folded for t in tokens]
+        stem_pairs, exact_pairs = self._pairs[True], self._pairs[False]
+        stem_singles, exact_singles = self._singles[True], self._singles[False]
+        r = 0  # the run of the current start
         after = 0  # the first token not inside a match already made
         for i in starts:
             if i < after:
                 continue
-            stemmed = stemmed_index.get(stems[i])
-            exacts = exact_index.get(exact[i])
+            while r < len(runs) and runs[r][1] <= i:
+                r += 1
+            if r == len(runs):
+                break
+            lo, n = runs[r]
+            if i < lo:
+                continue  # between runs (a token of no sentence)
             best_size, best_entry = 0, None
-            for candidates, keys_of in ((stemmed, stems), (exacts, exact)):
-                for keys, entry in candidates or ():
-                    size = len(keys)
+            for pairs, singles, keys_of in ((stem_pairs, stem_singles, stems), (exact_pairs, exact_singles, exact)):
+                first = keys_of[i]
+                longer = pairs.get((first, keys_of[i + 1])) if i + 1 < n else None
+                for phrase, entry in (*(longer or ()), *singles.get(first, ())):
+                    size = len(phrase)
                     if size <= best_size:
                         break
-                    if (size == 1 or (i + size <= n and keys_of[i + 1 : i + size] == list(keys[1:]))) and (
-                        keys_of is exact or self._inflected(keys, exact[i : i + size])
+                    if (size <= 2 or (i + size <= n and tuple(keys_of[i + 2 : i + size]) == phrase[2:])) and (
+                        keys_of is exact or self._inflected(phrase, exact[i : i + size])
                     ):
                         best_size, best_entry = size, entry
                         break
             if best_size:
-                if best_entry is not None and not self._literal_use(best_entry, stems, i, i + best_size):
+                if best_entry is not None and not self._literal_use(best_entry, stems, i, i + best_size, lo, n):
                     matches.append(LexiconMatch(tokens[i].start, tokens[i + best_size - 1].end, best_entry))
                 after = i + best_size
         return matches
+
+    def _term_starts(self, stemmed: bool, keys: Sequence[str]) -> list[int]:
+        """Indexes where a term of the stemmed (or exact) index can start: a single-word term's key, or the
+        first two keys of a longer term ("the" alone starts nothing; "the big" may start "the big lie")."""
+        singles, pairs = self._singles[stemmed], self._pairs[stemmed]
+        firsts = singles.keys() & keys
+        starts = list(compress(count(), map(firsts.__contains__, keys))) if firsts else []
+        if pairs and len(keys) > 1:
+            starts = _union(starts, list(compress(count(), map(pairs.__contains__, pairwise(keys)))))
+        return starts
 
     def _inflected(self, keys: tuple[str, ...], words: Sequence[str]) -> bool:
         """True when each matched word is an inflection of the corresponding word of a form with ``keys``."""
@@ -145,16 +195,22 @@ class Lexicon:
                 return True
         return False
 
-    def _literal_use(self, entry: LexiconEntry, stems: list[str], start: int, end: int) -> bool:
-        """True when one of the entry's literal-context words stands within LITERAL_WINDOW words."""
+    def _literal_use(self, entry: LexiconEntry, stems: Sequence[str], start: int, end: int, lo: int, hi: int) -> bool:
+        """True when one of the entry's literal-context words stands within LITERAL_WINDOW words (inside the
+        run ``[lo, hi)`` of the match)."""
         words = self._literal.get(id(entry))
         if not words:
             return False
-        near = stems[max(0, start - LITERAL_WINDOW) : start] + stems[end : end + LITERAL_WINDOW]
+        near = [*stems[max(lo, start - LITERAL_WINDOW) : start], *stems[end : min(hi, end + LITERAL_WINDOW)]]
         return not words.isdisjoint(near)
 
     def match(self, text: str) -> list[LexiconMatch]:
         return self.match_tokens(tokenize(text))
+
+
+def _union(a: list[int], b: list[int]) -> list[int]:
+    """The sorted union of two sorted lists of indexes (often one is empty)."""
+    return sorted({*a, *b}) if a and b else a or b
 
 
 @lru_cache(maxsize=1)

@@ -14,8 +14,11 @@ number a journalist can be shown.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, chain, compress, count
+from operator import itemgetter
 
 import numpy as np
 
@@ -78,23 +81,63 @@ class WordResources:
 def standing_features(text: str, tokens: Sequence[Token], quotes: Sequence[tuple[int, int]]) -> np.ndarray:
     """The standing features (STANDING order) of one sentence's tokens; ``quotes`` are the sorted inner
     ranges of quotations in the same coordinates as the tokens."""
-    standing = np.zeros((len(tokens), len(STANDING)), dtype=np.float32)
-    qi = 0
-    for i, t in enumerate(tokens):
-        first = text[t.start]
-        if i > 0 and first.isupper():
-            standing[i, 0] = 1.0
-            if t.end - t.start > 1 and text[t.start : t.end].isupper():
-                standing[i, 1] = 1.0
-        elif i == 0 and t.end - t.start > 1 and first.isupper() and text[t.start : t.end].isupper():
-            standing[i, 1] = 1.0
-        while qi < len(quotes) and quotes[qi][1] <= t.start:
-            qi += 1
-        if qi < len(quotes) and quotes[qi][0] <= t.start:
-            standing[i, 2] = 1.0
-    if len(tokens):
-        standing[0, 3] = 1.0
+    return standing_rows(text, [tokens], quotes)
+
+
+def standing_rows(text: str, sentences: Sequence[Sequence[Token]], quotes: Sequence[tuple[int, int]]) -> np.ndarray:
+    """``standing_features`` of many sentences' tokens, stacked in order (one row per token)."""
+    tokens = list(chain.from_iterable(sentences))
+    return standing_flat(text, tokens, [len(ts) for ts in sentences], list(map(_START, tokens)), quotes)
+
+
+def standing_flat(
+    text: str,
+    tokens: Sequence[Token],
+    lengths: Sequence[int],
+    starts: Sequence[int],
+    quotes: Sequence[tuple[int, int]],
+) -> np.ndarray:
+    """``standing_rows`` for sentences given as one list of their tokens, each one's token count and the
+    tokens' start offsets: the tokens each feature holds for are listed first, then set in a few array
+    assignments (no array call per token, and few for a single sentence).
+
+    A token is capitalised inside its sentence when its first character is upper case and it is not the
+    sentence's first word; all capitals when it is longer than one character and upper case throughout
+    (its first character included); in quotes when it starts inside the inner range of a quotation.
+    """
+    n = len(tokens)
+    offsets = accumulate(lengths, initial=0)
+    firsts = [k for k, length in zip(offsets, lengths, strict=False) if length]
+    upper = list(compress(count(), map(str.isupper, map(text.__getitem__, starts))))
+    first_words = set(firsts)
+    capitalised = [k for k in upper if k not in first_words]
+    caps = [k for k in upper if tokens[k].end - tokens[k].start > 1 and text[tokens[k].start : tokens[k].end].isupper()]
+    quoted = _in_quotes(starts, quotes) if len(quotes) else []
+    columns = (capitalised, caps, quoted, firsts)  # STANDING order
+    standing = np.zeros((n, len(STANDING)), dtype=np.float32)
+    for column, rows in enumerate(columns):
+        if n < _ARRAY_FROM:  # a sentence or two: the few ones one by one cost less than an index array
+            for k in rows:
+                standing[k, column] = 1.0
+        else:
+            standing[rows, column] = 1.0
     return standing
+
+
+_ARRAY_FROM = 200  # tokens: from this many on, array operations beat Python lists
+_START = itemgetter(0)  # a Token's start
+
+
+def _in_quotes(starts: Sequence[int], quotes: Sequence[tuple[int, int]]) -> list[int] | np.ndarray:
+    """Indexes of the tokens (by start offset) inside a quotation: some quotation (sorted by start) that
+    starts at or before the token ends after its start."""
+    q_starts = [q[0] for q in quotes]
+    reach = list(accumulate((q[1] for q in quotes), max))
+    if len(starts) < _ARRAY_FROM:  # one sentence: a few tokens, and numpy calls cost more than they save
+        return [k for k, s in enumerate(starts) if (j := bisect_right(q_starts, s)) and reach[j - 1] > s]
+    at = np.asarray(starts, dtype=np.int64)
+    j = np.searchsorted(np.asarray(q_starts, dtype=np.int64), at, side="right")
+    return np.flatnonzero((j > 0) & (np.asarray(reach, dtype=np.int64)[np.maximum(j - 1, 0)] > at))
 
 
 def sentence_tokens(sentence: str) -> tuple[list[Token], np.ndarray]:

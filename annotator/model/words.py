@@ -17,7 +17,8 @@ import json
 import math
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import pairwise
+from itertools import chain, pairwise
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -28,6 +29,8 @@ from annotator.textnorm import Token
 
 MODEL_FILE = Path(__file__).resolve().parent.parent.parent / "models" / "loaded_words.npz"
 FORMAT_VERSION = 1
+_FOLDED_KEY = itemgetter(3, 2)  # a Token's (folded, key)
+_MEMO_LIMIT = 200_000  # words remembered by LoadedWordModel._rows before it starts afresh
 _ARRAYS = (
     "words",
     "own",
@@ -71,13 +74,18 @@ class DocScores:
     """Token probabilities of a batch of sentences as arrays; ``token(k)`` gives one token's full record."""
 
     def __init__(
-        self, tokens: Sequence[Token], probability: np.ndarray, parts: dict[str, np.ndarray], intercept: float
+        self,
+        tokens: Sequence[Token],
+        probability: np.ndarray,
+        parts: dict[str, np.ndarray],
+        intercept: float,
+        starts: list[int] | None = None,
     ):
         self.tokens = tokens
         self.probability = probability
         self.parts = parts
         self.intercept = intercept
-        self.starts = [t.start for t in tokens]
+        self.starts = [t.start for t in tokens] if starts is None else starts  # the tokens' start offsets
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -145,6 +153,7 @@ class LoadedWordModel:
                     strict=True,
                 )
             )
+        self._memo: dict[tuple[str, str], tuple[int, float]] = {}  # see _rows
 
     # ---- loading ---------------------------------------------------------------------------------
 
@@ -203,29 +212,40 @@ class LoadedWordModel:
         return [scores.token(k, offset) for k in range(len(scores))]
 
     def score_sentences(self, sentences: Sequence[Sequence[Token]], standings: Sequence[np.ndarray]) -> DocScores:
-        """Scores of every token of many sentences at once (vectorised; tokens keep their offsets)."""
-        tokens = [t for ts in sentences for t in ts]
+        """Scores of every token of many sentences at once (vectorised; tokens keep their offsets).
+
+        ``standings``: the standing features of each sentence's tokens (``standing_features``).
+        """
+        tokens = list(chain.from_iterable(sentences))
+        if not tokens:
+            return DocScores([], np.zeros(0), {}, self._intercept)
+        return self.score_flat(tokens, [len(ts) for ts in sentences], np.vstack(standings))
+
+    def score_flat(
+        self, tokens: list[Token], lengths: Sequence[int], standing: np.ndarray, starts: list[int] | None = None
+    ) -> DocScores:
+        """``score_sentences`` for sentences given as one list of their tokens and each one's token count;
+        ``standing``: the tokens' standing features stacked (``standing_rows``), ``starts``: their start
+        offsets if the caller has them."""
         n = len(tokens)
         if not n:
             return DocScores([], np.zeros(0), {}, self._intercept)
-        lengths = np.fromiter((len(ts) for ts in sentences), dtype=np.int64, count=len(sentences))
-        sent = np.repeat(np.arange(len(sentences)), lengths)
+        rows = self._rows(tokens)
+        lengths = np.asarray(lengths, dtype=np.int64)
+        sent = np.repeat(np.arange(len(lengths)), lengths)
         first = np.zeros(n, dtype=bool)
         first[np.concatenate(([0], np.cumsum(lengths)[:-1]))[lengths > 0]] = True
         last = np.zeros(n, dtype=bool)
         last[(np.cumsum(lengths) - 1)[lengths > 0]] = True
-        index = self._index
-        idx = np.fromiter((index.get(t.folded, -1) for t in tokens), dtype=np.int64, count=n)
+        idx = np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=n)
         known = idx >= 0
         safe = np.where(known, idx, 0)
-        stem_weight = self._stem_weight
         own = np.where(known, self._own[safe], self._oov["own"])
-        if not known.all():
-            digit = self._oov.get("digit", 0.0)
-            for k in np.flatnonzero(~known):
-                if tokens[k].folded[:1].isdigit():
-                    own[k] += digit
-        own += np.fromiter((stem_weight.get(t.key, 0.0) for t in tokens), dtype=np.float64, count=n)
+        unknown = np.flatnonzero(~known).tolist()
+        if unknown:
+            digits = [k for k in unknown if tokens[k].folded[:1].isdigit()]
+            own[digits] += self._oov.get("digit", 0.0)
+        own += np.fromiter(map(itemgetter(1), rows), dtype=np.float64, count=n)
         before = np.zeros(n)
         before[1:] = np.where(known[:-1], self._before[safe[:-1]], self._oov["before"])
         before[first] = 0.0
@@ -235,15 +255,32 @@ class LoadedWordModel:
         if self._bigram:
             self._add_bigrams(tokens, last, before, after)
         content = known & (idx < self._n_vec) & ~self._function[safe]
-        counts = np.bincount(sent, weights=content.astype(np.float64), minlength=len(sentences))
-        sums = np.bincount(sent, weights=np.where(content, self._tone[safe], 0.0), minlength=len(sentences))
+        counts = np.bincount(sent, weights=content.astype(np.float64), minlength=len(lengths))
+        sums = np.bincount(sent, weights=np.where(content, self._tone[safe], 0.0), minlength=len(lengths))
         tone = (sums / np.maximum(counts, 1.0))[sent]
-        rows = np.vstack(standings).astype(np.float64)
+        rows = standing.astype(np.float64)
         standing = sum(rows[:, k] * self._standing[k] for k in range(rows.shape[1]))  # element-wise: batch-independent
         logit = self._intercept + own + before + after + tone + standing
         prob = 1.0 / (1.0 + np.exp(-logit))
         parts = {"own": own, "before": before, "after": after, "tone": tone, "standing": standing}
-        return DocScores(tokens, prob, parts, self._intercept)
+        return DocScores(tokens, prob, parts, self._intercept, starts)
+
+    def _rows(self, tokens: Sequence[Token]) -> list[tuple[int, float]]:
+        """(row in the word tables or -1, stem weight) of every token.
+
+        Memoised by (folded form, key): the tables hold tens of thousands of words, and a look-up in a
+        small dict of the words seen recently is much cheaper than two in the large ones per token.
+        """
+        memo = self._memo
+        rows = list(map(memo.get, map(_FOLDED_KEY, tokens)))
+        if None in rows:
+            if len(memo) > _MEMO_LIMIT:
+                memo.clear()
+            for k, row in enumerate(rows):
+                if row is None:
+                    folded, key = _FOLDED_KEY(tokens[k])
+                    rows[k] = memo[folded, key] = (self._index.get(folded, -1), self._stem_weight.get(key, 0.0))
+        return rows
 
     def _add_bigrams(self, tokens: Sequence[Token], last: np.ndarray, before: np.ndarray, after: np.ndarray) -> None:
         """Add each adjacent pair's weights: on its second word as context before it, on its first as after."""

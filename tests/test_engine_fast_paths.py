@@ -1,0 +1,185 @@
+"""The engine's fast paths give exactly what the straightforward versions in tests/reference_engine.py give.
+
+Each replaced algorithm is checked on its own (random inputs built to hit its edge cases), and the whole
+engine is checked on the samples and a real article with every reference swapped in at once.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+import numpy as np
+import pytest
+
+from annotator import Annotator
+from annotator.detectors import Context
+from annotator.detectors.hedges import HedgeDetector
+from annotator.lexicon import default_lexicon
+from annotator.model.word_features import standing_flat, standing_rows
+from annotator.model.words import default_word_model
+from annotator.segment import _punkt_spans, segment
+from annotator.textnorm import tokenize
+from annotator.voice import _SINGLE_QUOTE, find_quotes, is_reported
+from tests import reference_engine as ref
+from tests.conftest import CORPUS, SAMPLES
+
+SAMPLE_TEXTS = sorted(SAMPLES.glob("*.txt"))
+
+
+def _lexicon_words(lexicon) -> list[str]:
+    words = [w for entry in lexicon.entries for form in entry.forms() for w in form.split()]
+    return [*words, "the", "in", "a", "is", "said", "riots", "outraged", "regimes", "Kiev’s", "coup-d'etat"]
+
+
+@pytest.mark.parametrize("which", ["lexicon", "hedges"])
+def test_lexicon_match_runs_equals_matching_each_sentence(which):
+    lexicon = default_lexicon() if which == "lexicon" else HedgeDetector().words
+    words = _lexicon_words(lexicon)
+    rng = random.Random(11)
+    for _ in range(300):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(0, 60)))
+        tokens = tokenize(text)
+        cuts = sorted(rng.sample(range(len(tokens) + 1), min(len(tokens) + 1, rng.randint(0, 8))))
+        runs = [(a, b) for a, b in zip([0, *cuts], [*cuts, len(tokens)], strict=True) if rng.random() < 0.8]
+        assert lexicon.match_runs(tokens, runs) == ref.match_runs(lexicon, tokens, runs), text
+
+
+def test_word_features_standing_rows_equal_the_token_loop():
+    rng = random.Random(5)
+    pieces = ["He", "said", "NATO", "U.S.", "“", "”", '"', "‘", "’", "a", "I", "ÉLITE", "élite", ",", ".", "Kiev"]
+    for _ in range(300):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        tokens = tokenize(text)
+        cuts = sorted(rng.sample(range(len(tokens) + 1), min(len(tokens) + 1, rng.randint(0, 5))))
+        sentences = [tokens[a:b] for a, b in zip([0, *cuts], [*cuts, len(tokens)], strict=True)]
+        quotes = sorted((q.inner.start, q.inner.end) for q in find_quotes(text))
+        flat = [t for s in sentences for t in s]
+        lengths = [len(s) for s in sentences]
+        expected = ref.standing_flat(text, flat, lengths, [t.start for t in flat], quotes)
+        assert np.array_equal(standing_rows(text, sentences, quotes), expected), text
+        assert np.array_equal(standing_flat(text, flat, lengths, [t.start for t in flat], quotes), expected)
+
+
+def test_words_rows_equal_two_table_lookups_per_token():
+    """The memo gives each token the row and stem weight the large tables give, also when reused."""
+    model = default_word_model()
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLE_TEXTS] + ["", "2024 3rd zzqx Qwerty'ish 42 Zzqx"]
+    for text in texts * 2:
+        tokens = tokenize(text)
+        assert model._rows(tokens) == ref.rows(model, tokens)
+
+
+def test_words_and_textnorm_memos_start_afresh_when_full(monkeypatch):
+    import annotator.model.words as words
+    import annotator.textnorm as textnorm
+
+    text = (SAMPLES / "border_surge.txt").read_text(encoding="utf-8")
+    expected = tokenize(text)
+    monkeypatch.setattr(textnorm, "_KEYS_LIMIT", 5)
+    monkeypatch.setattr(words, "_MEMO_LIMIT", 5)
+    model = default_word_model()
+    for _ in range(2):
+        assert tokenize(text) == expected
+        assert model._rows(expected) == ref.rows(model, expected)
+    unseen = " ".join(f"zqx{i}word" for i in range(20))
+    assert [t.key for t in tokenize(unseen)] == [f"zqx{i}word" for i in range(20)]
+    assert len(textnorm._KEYS) <= 5
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("The plan, analysts say, will fail.", "plural noun and verb"),
+        ("The plan will fail, officials SAID.", "capitals"),
+        ("The plan will fail, officials ſaid.", "long s: the pattern's IGNORECASE reads it as s"),
+        ("İn his view the plan will fail.", "dotted capital I: IGNORECASE reads it as i"),
+        ("According to the ministry it failed.", "according to"),
+        ("The sayings of the unsaid.", "cue letters inside other words"),
+        ("Nothing here attributes anything.", "no cue"),
+        ("", "empty"),
+    ],
+)
+def test_voice_is_reported_equals_the_full_pattern(text, reason):
+    assert is_reported(text) == ref.is_reported(text), reason
+
+
+def test_voice_is_reported_equals_the_full_pattern_on_every_sample_sentence():
+    for path in SAMPLE_TEXTS:
+        text = path.read_text(encoding="utf-8")
+        for s in segment(text):
+            sentence = text[s.span.start : s.span.end]
+            assert is_reported(sentence) == ref.is_reported(sentence), sentence
+
+
+def test_segment_punkt_fast_path_equals_punkt():
+    rng = random.Random(3)
+    pieces = ["He", "said", ".", "?", "!", " ", "\n", '"', "”", ")", "Mr.", "U.S.", "end", "…", "\t", "2.5"]
+    for _ in range(3000):
+        chunk = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert _punkt_spans(chunk) == ref.punkt_spans(chunk), repr(chunk)
+
+
+def test_voice_single_quote_pattern_equals_look_behind_first():
+    rng = random.Random(1)
+    pieces = ["‘", "’", "'", "a", " ", "\n", "_", "1", "é", "’’", "‘‘", "word"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        got = [(m.span(), m.span("inner")) for m in _SINGLE_QUOTE.finditer(text)]
+        assert got == [(m.span(), m.span("inner")) for m in ref.OLD_SINGLE_QUOTE.finditer(text)], text
+
+
+@pytest.mark.parametrize("path", SAMPLE_TEXTS, ids=lambda p: p.stem)
+def test_detectors_context_tokens_per_sentence_equal_a_filter(path):
+    text = path.read_text(encoding="utf-8")
+    tokens = tokenize(text)
+    sentences = segment(text)
+    ctx = Context(text, sentences, find_quotes(text), tokens)
+    for sentence, got in zip(sentences, ctx.sentence_tokens, strict=True):
+        span = sentence.span
+        assert list(got) == [t for t in tokens if span.start <= t.start and t.end <= span.end]
+        assert list(ctx.tokens_in(span)) == list(got)
+
+
+def test_detectors_anonymous_source_patterns_by_trigger_equal_a_scan(engine):
+    detector = next(d for d in engine.detectors if d.id == "anonymous_source")
+    for path in SAMPLE_TEXTS:
+        for s in segment(path.read_text(encoding="utf-8")):
+            words = {t.folded for t in tokenize(path.read_text(encoding="utf-8")[s.span.start : s.span.end])}
+            hits = detector._triggers.intersection(words)
+            chosen = sorted({k for w in hits for k in detector._by_trigger[w]})
+            assert chosen == [k for k, p in enumerate(detector.patterns) if not words.isdisjoint(p.triggers)]
+
+
+def _documents(annotator: Annotator, texts: list[str]) -> list[dict]:
+    out = []
+    for text in texts:
+        doc = annotator.annotate(text).to_dict()
+        doc["meta"].pop("timings_ms")
+        out.append(doc)
+    return out
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLE_TEXTS]
+    texts += sorted(p.read_text(encoding="utf-8") for p in CORPUS.glob("*.txt")) if CORPUS.is_dir() else []
+    rng = random.Random(7)
+    pieces = ['"', "“", "”", "‘", "’", " ", "\n\n", "said", "the", "so-called", "regime", "coup d'etat", "Mr.", "."]
+    texts += ["x " + "".join(rng.choice(pieces) + " " for _ in range(60)) for _ in range(20)]
+    return texts
+
+
+def test_pipeline_fast_paths_give_the_reference_documents(engine, monkeypatch):
+    """Samples, the real articles in ../shared/corpus (when present) and random quote-heavy texts."""
+    texts = _texts()
+    fast = _documents(engine, texts)
+    ref.reference_engine(monkeypatch)
+    assert json.dumps(_documents(Annotator(model=None), texts)) == json.dumps(fast)
+
+
+def test_pipeline_fast_paths_give_the_reference_sentence_scores(ukraine_text, monkeypatch):
+    """With the classifier: its word evidence goes through the same scoring (skipped without ../shared)."""
+    annotator = Annotator()
+    fast = _documents(annotator, [ukraine_text])
+    ref.reference_engine(monkeypatch)
+    assert json.dumps(_documents(annotator, [ukraine_text])) == json.dumps(fast)
