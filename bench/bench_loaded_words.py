@@ -1,6 +1,10 @@
 """Speed of annotate() on the Ukraine/NATO article with both models, beside VADER's per-sentence scoring with
 Punkt splitting of the same text (the peer), all in one run.
 
+The peer splits with nltk's Punkt directly (the shipped parameters, the whole text in one call), so it does not
+move when our own ``segment()`` gets faster; the ratio against VADER after ``segment()`` (the peer used before
+2026-11-30) is printed too.
+
     python bench/bench_loaded_words.py [--repeats 60]
 
 Each repeat runs the peer and then the case, and measures both in CPU time of this process; the ratio printed
@@ -47,19 +51,26 @@ def main() -> int:
         print(f"{ARTICLE} not found (../shared/corpus)")
         return 1
     text = ARTICLE.read_text(encoding="utf-8")
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     from annotator import Annotator
     from annotator.detectors import DEFAULT_DETECTORS
     from annotator.model.words import LoadedWordModel
-    from annotator.segment import segment
+    from annotator.segment import _load_params, segment
 
     t = time.perf_counter()
     LoadedWordModel.load()
     load_ms = (time.perf_counter() - t) * 1000
     vader = SentimentIntensityAnalyzer()
 
+    punkt = PunktSentenceTokenizer(_load_params())
+
     def peer() -> None:
+        for sentence in punkt.tokenize(text):
+            vader.polarity_scores(sentence)
+
+    def peer_via_segment() -> None:
         for s in segment(text):
             vader.polarity_scores(text[s.span.start : s.span.end])
 
@@ -76,7 +87,10 @@ def main() -> int:
     }
     print(f"article {ARTICLE.name}: {len(text):,} chars; loaded-word model load {load_ms:.0f} ms")
     _, p_ms = _ratio(peer, peer, args.repeats)
-    print(f"{'VADER + Punkt (peer)':55s} {p_ms:7.2f} ms CPU median")
+    print(f"{'VADER + nltk Punkt (peer)':55s} {p_ms:7.2f} ms CPU median")
+    old_peer, old_ms = _ratio(peer_via_segment, peer, args.repeats)
+    name = "VADER + our segment() (the peer before 2026-11-30)"
+    print(f"{name:55s} {old_ms:7.2f} ms CPU median  ({old_peer:.2f}x peer)")
     for name, fn in cases.items():
         ratio, ms = _ratio(fn, peer, args.repeats)
         print(f"{name:55s} {ms:7.2f} ms CPU median  ({ratio:.2f}x peer)")
