@@ -18,12 +18,19 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from annotator.model.sentence import COMMON_WORDS, BiasModel, ModelError, _common_words_last, _display
+from annotator.model.sentence import (
+    COMMON_WORDS,
+    BiasModel,
+    ModelError,
+    _display,
+    _shown_terms,
+)
 
 STACK_FILE = "sentence_stack.json"
 FORMAT_VERSION = 1
@@ -43,6 +50,21 @@ def word_evidence(probs: np.ndarray, threshold: float) -> tuple[float, float, fl
     if not len(probs):
         return 0.0, 0.0, 0.0
     return float(probs.sum()), float(probs.max()), float((probs >= threshold).sum())
+
+
+def _evidence_features(evidence: Sequence[Evidence], threshold: float) -> np.ndarray:
+    """``word_evidence`` of every sentence as an (n, 3) array, with a few numpy calls for the whole batch (each
+    sentence's values come from its own words only: no sentence depends on the batch it is scored in)."""
+    lengths = np.fromiter((len(probs) for _, _, probs in evidence), dtype=np.int64, count=len(evidence))
+    feats = np.zeros((len(evidence), 3))
+    full = lengths > 0
+    if full.any():
+        probs = np.concatenate([np.asarray(p, dtype=np.float64) for _, _, p in evidence])
+        starts = (np.cumsum(lengths) - lengths)[full]
+        feats[full, 0] = np.add.reduceat(probs, starts)
+        feats[full, 1] = np.maximum.reduceat(probs, starts)
+        feats[full, 2] = np.add.reduceat((probs >= threshold).astype(np.float64), starts)
+    return feats
 
 
 class StackedBiasModel:
@@ -81,7 +103,7 @@ class StackedBiasModel:
     def _final(self, base_p: np.ndarray, evidence: Sequence[Evidence]) -> np.ndarray:
         p = np.clip(np.asarray(base_p, dtype=np.float64), 1e-12, 1 - 1e-12)
         logit = np.log(p / (1 - p))
-        feats = np.asarray([word_evidence(probs, self._threshold) for _, _, probs in evidence]).reshape(-1, 3)
+        feats = _evidence_features(evidence, self._threshold)
         # element-wise (no matrix product): a sentence's score must not depend on the batch it is scored in
         z = self._intercept + self._a * logit + self._b * feats[:, 0] + self._c * feats[:, 1] + self._d * feats[:, 2]
         return 1.0 / (1.0 + np.exp(-z))
@@ -114,26 +136,72 @@ class StackedBiasModel:
         base = self.base.score(texts, top_k=top_k + 3)
         evidence = self._checked(texts, evidence)
         final = self._final(np.array([p for p, _ in base]), evidence)
-        a, b, c, d, threshold = self._a, self._b, self._c, self._d, self._threshold
+        a = self._a
+        extras = self._word_extras(evidence)
+        name_of = _shown_name
         out = []
-        for (_, terms), (text, tokens, probs), p in zip(base, evidence, final, strict=True):
+        for (_, terms), (text, tokens, _), (picked, values), p in zip(base, evidence, extras, final, strict=True):
             weights: dict[str, float] = {}
             for term, w in terms:
                 weights[term] = weights.get(term, 0.0) + a * w
-            if len(probs):
-                plist = probs.tolist()
-                top = max(range(len(plist)), key=plist.__getitem__)  # the first of equal maxima, as argmax
-                for j, q in enumerate(plist):
-                    extra = b * q + (d if q >= threshold else 0.0) + (c * q if j == top else 0.0)
-                    if extra >= 0.01 or extra <= -0.01:
-                        t = tokens[j]
-                        name = _display(text[t.start : t.end])
-                        weights[name] = weights.get(name, 0.0) + extra
-            ranked = sorted(weights.items(), key=lambda kv: (kv[1] <= 0, -abs(kv[1])))
-            content = [(k, round(v, 4)) for k, v in ranked if k != COMMON_WORDS]
-            common = [(k, round(v, 4)) for k, v in ranked if k == COMMON_WORDS]
-            out.append((float(p), _common_words_last(tuple(content[: top_k + 1] + common), top_k)))
+            for j, extra in zip(picked, values, strict=True):
+                t = tokens[j]
+                name = name_of(text[t[0] : t[1]])
+                weights[name] = weights.get(name, 0.0) + extra
+            common = weights.pop(COMMON_WORDS, None)
+            items = weights.items()
+            # pushing towards "biased" first, largest first; then the others, most negative first (stable sorts)
+            ranked = sorted((kv for kv in items if kv[1] > 0), key=_WEIGHT, reverse=True)
+            if len(ranked) < top_k:
+                ranked += sorted((kv for kv in items if kv[1] <= 0), key=_WEIGHT)
+            terms = tuple((k, round(v, 4)) for k, v in ranked[:top_k])
+            if common is not None:
+                terms += ((COMMON_WORDS, round(common, 4)),)
+            out.append((float(p), terms))
         return out
+
+    def _word_extras(self, evidence: Sequence[Evidence]) -> list[tuple[list[int], list[float]]]:
+        """Per sentence: the indices of its words whose evidence moves the log-odds by at least 0.01, and by
+        how much (``b * p``, ``+ d`` if flagged, ``+ c * p`` for the sentence's most loaded word), computed
+        for the whole batch at once."""
+        lengths = np.fromiter((len(probs) for _, _, probs in evidence), dtype=np.int64, count=len(evidence))
+        total = int(lengths.sum())
+        if not total:
+            return [([], []) for _ in evidence]
+        probs = np.concatenate([np.asarray(p, dtype=np.float64) for _, _, p in evidence])
+        extra = self._b * probs + np.where(probs >= self._threshold, self._d, 0.0)
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
+        full = lengths > 0
+        seg_max = np.maximum.reduceat(probs, starts[full])
+        at_max = np.flatnonzero(probs == np.repeat(seg_max, lengths[full]))
+        top = at_max[np.searchsorted(at_max, starts[full])]  # the first of equal maxima, as argmax
+        extra[top] += self._c * probs[top]
+        picked = np.flatnonzero(np.abs(extra) >= 0.01)
+        bounds = np.searchsorted(picked, ends).tolist()
+        local = (picked - np.repeat(starts, np.diff(np.concatenate(([0], bounds))))).tolist()
+        values = extra[picked].tolist()
+        out = []
+        lo = 0
+        for hi in bounds:
+            out.append((local[lo:hi], values[lo:hi]))
+            lo = hi
+        return out
+
+
+_WEIGHT = itemgetter(1)
+_SHOWN: dict[str, str] = {}  # a word as written -> its explanation term (memo; starts afresh when full)
+
+
+def _shown_name(surface: str) -> str:
+    """The explanation term of a word as written: lower case, edge punctuation stripped, and grammatical words
+    grouped under ``[common words]`` as in the classifier's own terms."""
+    name = _SHOWN.get(surface)
+    if name is None:
+        if len(_SHOWN) > 100_000:
+            _SHOWN.clear()
+        name = _SHOWN[surface] = _shown_terms([_display(surface)])[0]
+    return name
 
 
 def sentence_evidence(text: str, spans: Sequence[tuple[int, int]], scores) -> list[Evidence]:
