@@ -294,3 +294,24 @@ def test_classify_has_quote_mark_agrees_with_the_quote_mark_regex():
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(20_000)]
     for text in texts:
         assert has_quote_mark(text) == bool(_QUOTE_MARK.search(text)), repr(text)
+
+
+def test_classify_quote_features_skip_only_texts_without_quote_marks():
+    """The fast path (no quotation-mark character: all zeros) gives what the three regex searches give."""
+    import random
+
+    from annotator.model.features import _QUOTE_MARK, _QUOTE_SPAN, _SCARE, quote_feature_rows
+
+    def reference(text: str) -> tuple[float, float, float]:
+        quoted = sum(len(m.group(1)) for m in _QUOTE_SPAN.finditer(text))
+        return (
+            1.0 if _QUOTE_MARK.search(text) else 0.0,
+            min(quoted / max(len(text), 1), 1.0),
+            float(np.log1p(len(_SCARE.findall(text)))),
+        )
+
+    rng = random.Random(11)
+    alphabet = "ab -\"\u201c\u201d\u00ab\u00bb\u2018\u2019'"
+    texts = ["", "No quotes here.", 'He said "no" twice.', "the 'so-called' reform", "\u00abnon\u00bb"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    assert quote_feature_rows(texts).tolist() == [list(reference(t)) for t in texts]

@@ -242,7 +242,7 @@ _SCARE = re.compile(r"[\"\u201c\u2018'](\w+(?:[\s-]\w+){0,2})[\"\u201d\u2019']")
 
 
 _QUOTE_CANDIDATE = re.compile("[\"\u201c\u201d\u00ab\u00bb\u2018\u2019']")
-_DOUBLE_MARKS = frozenset("\"\u201c\u201d\u00ab\u00bb")
+_DOUBLE_MARKS = frozenset('"\u201c\u201d\u00ab\u00bb')
 
 
 def _is_word_char(c: str) -> bool:
@@ -266,6 +266,28 @@ def has_quote_mark(text: str) -> bool:
     return False
 
 
+def quote_feature_rows(texts) -> np.ndarray:
+    """``QuoteFeatures`` columns of each text (a plain function: the scorer calls it without scikit-learn's
+    output wrapper). A text without any quotation-mark character has no quote, no quoted share and no scare
+    quote, so the three searches are skipped for it."""
+    rows = []
+    for text in texts:
+        text = str(text)
+        if not _QUOTE_CANDIDATE.search(text):
+            rows.append((0.0, 0.0, 0.0))
+            continue
+        n = max(len(text), 1)
+        quoted = sum(len(m.group(1)) for m in _QUOTE_SPAN.finditer(text))
+        rows.append(
+            (
+                1.0 if has_quote_mark(text) else 0.0,
+                min(quoted / n, 1.0),
+                float(np.log1p(len(_SCARE.findall(text)))),
+            )
+        )
+    return np.asarray(rows, dtype=np.float64).reshape(-1, 3)
+
+
 class QuoteFeatures(TransformerMixin, BaseEstimator):
     """Whether a sentence quotes someone, how much of it is quoted, and short (scare-)quoted phrases.
 
@@ -278,19 +300,7 @@ class QuoteFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X):
-        rows = []
-        for text in X:
-            text = str(text)
-            n = max(len(text), 1)
-            quoted = sum(len(m.group(1)) for m in _QUOTE_SPAN.finditer(text))
-            rows.append(
-                (
-                    1.0 if has_quote_mark(text) else 0.0,
-                    min(quoted / n, 1.0),
-                    np.log1p(len(_SCARE.findall(text))),
-                )
-            )
-        return np.asarray(rows, dtype=np.float64).reshape(-1, 3)
+        return quote_feature_rows(X)
 
     def get_feature_names_out(self, input_features=None):
         return np.array(["has_quote", "quoted_share", "scare_quotes"], dtype=object)

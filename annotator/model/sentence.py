@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from annotator.model.features import WORD_PATTERN, normalise, snowball_stem
+from annotator.model.features import WORD_PATTERN, QuoteFeatures, normalise, quote_feature_rows, snowball_stem
 from annotator.model.files import file_sha256
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
@@ -134,6 +134,16 @@ def _display(token: str) -> str:
 
 
 _APOS = str.maketrans({"\u2019": "'", "\u2018": "'"})
+_DISPLAY: dict[str, str] = {}  # whitespace token -> _display(token) (memo; starts afresh when full)
+
+
+def _display_memo(token: str) -> str:
+    shown = _DISPLAY.get(token)
+    if shown is None:
+        if len(_DISPLAY) > 100_000:
+            _DISPLAY.clear()
+        shown = _DISPLAY[token] = token.lower() if token.isalnum() else _display(token)  # isalnum: nothing to strip
+    return shown
 
 
 class _WordTfidf:
@@ -704,7 +714,7 @@ class BiasModel:
         if raw is None:
             return logits
         a = np.bincount(tok, weights=part["coef_idf"][vid], minlength=nt)
-        disp = [w.lower() if w.isalnum() else _display(w) for w in words]  # isalnum: nothing to strip
+        disp = list(map(_display_memo, words))
         shown = np.fromiter((d != "" for d in disp), dtype=bool, count=nt)
         contrib = a[col_arr] / norms[row_arr]
         rest = logits - np.bincount(row_arr, weights=contrib, minlength=n)
@@ -813,7 +823,7 @@ class BiasModel:
             c = coef[off : off + k]
             off += k
             if sub_name not in part["terms"]:  # sentence-level features (quotes)
-                F = sub.transform(texts)
+                F = quote_feature_rows(texts) if isinstance(sub, QuoteFeatures) else sub.transform(texts)
                 contrib = F * c
                 logits += contrib.sum(axis=1)
                 if explain:
