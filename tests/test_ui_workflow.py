@@ -163,3 +163,20 @@ def test_ui_rewrite_diff_html_escapes_and_marks_changes(engine):
     listing = rewrites_html(doc, [rewrite])
     assert "Sentence 1 · 2 changes" in listing and "Rewritten:" in listing
     assert "No sentence has a loaded term" in rewrites_html(doc, [])
+
+
+def test_ui_rewrites_are_numbered_by_their_sentence(engine):
+    """Each rewrite's label names its own sentence's number (numbers come from one table built per page)."""
+    from annotator.render.rewrites import sentence_number
+
+    doc = engine.annotate(
+        "The council met on Monday. The Kiev regime staged a provocation.\n\n"
+        "Officials gave no details. Critics called the vote a coup d'etat."
+    )
+    rewrites = neutral_rewrites(doc)
+    assert len(rewrites) >= 2
+    listing = rewrites_html(doc, rewrites)
+    for r in rewrites:
+        number = sentence_number(doc, r)
+        assert doc.sentences[number - 1].span == r.sentence
+        assert f"Sentence {number} ·" in listing

@@ -41,10 +41,16 @@ def diff_html(rewrite: Rewrite) -> str:
 
 def sentence_number(doc: Document, rewrite: Rewrite) -> int | None:
     """1-based number of the rewritten sentence (as in the Sentences table)."""
+    return sentence_numbers(doc).get(rewrite.sentence)
+
+
+def sentence_numbers(doc: Document) -> dict:
+    """Each sentence's span -> its 1-based number (the first sentence with that span), built once per page so
+    numbering every rewrite stays linear in the text."""
+    numbers: dict = {}
     for i, s in enumerate(doc.sentences):
-        if s.span == rewrite.sentence:
-            return i + 1
-    return None
+        numbers.setdefault(s.span, i + 1)
+    return numbers
 
 
 def rewrites_html(doc: Document, rewrites: list[Rewrite], show_plain: bool = True) -> str:
@@ -52,8 +58,9 @@ def rewrites_html(doc: Document, rewrites: list[Rewrite], show_plain: bool = Tru
     if not rewrites:
         return '<p class="fa-rw-none">No sentence has a loaded term with a concrete neutral alternative.</p>'
     items = []
+    numbers = sentence_numbers(doc)
     for r in rewrites:
-        number = sentence_number(doc, r)
+        number = numbers.get(r.sentence)
         label = f"Sentence {number}" if number else "Sentence"
         label += f" · {len(r.changes)} change{'s' if len(r.changes) != 1 else ''}"
         plain = ""
