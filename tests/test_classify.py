@@ -315,3 +315,18 @@ def test_classify_quote_features_skip_only_texts_without_quote_marks():
     texts = ["", "No quotes here.", 'He said "no" twice.', "the 'so-called' reform", "\u00abnon\u00bb"]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
     assert quote_feature_rows(texts).tolist() == [list(reference(t)) for t in texts]
+
+
+def test_classify_word_ngram_tokens_derived_from_the_shared_words():
+    """The word n-gram block's tokens, derived from the shared WORD_PATTERN words, equal its own regex's."""
+    import random
+
+    from annotator.model.sentence import _FIND_TWO_LETTER_WORDS, _WORD_RE, _two_letter_words, normalise
+
+    rng = random.Random(5)
+    alphabet = "aB1_ -'\u2019\u2018\u02bc\u2010\u2011\u0130\u00e9\u0301.,\"\u00df\u2013x"
+    texts = ["so-called 'reforms'", "rock-'n'-roll", "don\u02bct", "\u0130stanbul's mayor", "a-b c"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 15))) for _ in range(20_000)]
+    shared = [_WORD_RE.findall(t) for t in normalise(texts)]
+    got = _two_letter_words(texts, shared)
+    assert got == [_FIND_TWO_LETTER_WORDS(t.lower()) for t in texts]

@@ -206,6 +206,31 @@ class _WordTfidf:
         return rows, cols_arr, val / norms[rows]
 
 
+_TWO_LETTER_WORDS = r"(?u)\b\w\w+\b"  # scikit-learn's default token pattern
+_FIND_TWO_LETTER_WORDS = re.compile(_TWO_LETTER_WORDS).findall
+_JOINERS = re.compile(r"[-']")
+
+
+def _two_letter_words(texts: list[str], shared: list[list[str]]) -> list[list[str]]:
+    """``_TWO_LETTER_WORDS`` found in each lower-cased text, derived from its WORD_PATTERN words (found in the
+    normalised text): those are runs of word characters joined by hyphens or apostrophes, so splitting them
+    there and keeping parts of two characters or more gives the same words without a second regex pass. A
+    text holding U+02BC (a word character that ``normalise`` turns into an apostrophe) is searched directly."""
+    out = []
+    for text, words in zip(texts, shared, strict=True):
+        if "\u02bc" in text:
+            out.append(_FIND_TWO_LETTER_WORDS(text.lower()))
+            continue
+        found = []
+        for w in words:
+            if "-" in w or "'" in w:
+                found += [p for p in _JOINERS.split(w) if len(p) > 1]
+            elif len(w) > 1:
+                found.append(w)
+        out.append(found)
+    return out
+
+
 class _GramIndex:
     """Exact vectorised lookup of a char_wb vectorizer's n-grams for a batch of whitespace tokens.
 
@@ -492,6 +517,9 @@ class BiasModel:
                 if name == "word":
                     part["names"] = _shown_names(tr.get_feature_names_out())
                     part["fast"] = _WordTfidf.supports(tr)
+                    # the default token pattern on lower-cased text: its words are the shared WORD_PATTERN
+                    # words split at hyphens and apostrophes (see _two_letter_words)
+                    part["from_shared"] = tr.token_pattern == _TWO_LETTER_WORDS and tr.lowercase
                 if name == "char":
                     part["idf"] = np.asarray(tr.idf_, dtype=np.float64)
                     part["coef_idf"] = part["coef"] * part["idf"]
@@ -651,6 +679,8 @@ class BiasModel:
             elif part.get("fast"):
                 if part.get("shared_tokens"):
                     rows, cols, vals = _WordTfidf.transform(part["tr"], texts, tokens())
+                elif part.get("from_shared"):
+                    rows, cols, vals = _WordTfidf.transform(part["tr"], texts, _two_letter_words(texts, tokens()))
                 else:
                     rows, cols, vals = _WordTfidf.transform(
                         part["tr"], normalise(texts) if part.get("normalise") else texts
