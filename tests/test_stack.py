@@ -144,12 +144,13 @@ def test_stack_test_split_numbers_match_metrics(stacked):
 
 def test_stack_batch_evidence_features_equal_each_sentences_own():
     """The batch computation of (sum, max, count) gives each sentence's own values, empty sentences included."""
-    from annotator.model.stack import _evidence_features, word_evidence
+    from annotator.model.stack import _Flat
 
     rng = np.random.default_rng(3)
     evidence = [("", [], np.zeros(0)), ("", [], np.array([0.24]))]
     evidence += [("", [], rng.random(int(rng.integers(0, 30)))) for _ in range(200)]
-    got = _evidence_features(evidence, 0.24)
-    want = np.asarray([word_evidence(p, 0.24) for _, _, p in evidence])
-    assert np.allclose(got, want, rtol=0, atol=1e-12)
+    got = _Flat(evidence).features(0.24)
+    want = [[p.sum(), p.max(), (p >= 0.24).sum()] if len(p) else [0.0, 0.0, 0.0] for _, _, p in evidence]
+    assert np.allclose(got, np.asarray(want, dtype=np.float64), rtol=0, atol=1e-12)
     assert got[1].tolist() == [0.24, 0.24, 1.0]
+    assert _Flat([]).features(0.24).shape == (0, 3)

@@ -24,13 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from annotator.model.sentence import (
-    COMMON_WORDS,
-    BiasModel,
-    ModelError,
-    _display,
-    _shown_terms,
-)
+from annotator.model.sentence import COMMON_WORDS, FUNCTION_WORDS, BiasModel, ModelError, _display_memo
 
 STACK_FILE = "sentence_stack.json"
 FORMAT_VERSION = 1
@@ -45,26 +39,27 @@ class StackError(ModelError):
     """The stack file is unreadable or malformed (a one-line message)."""
 
 
-def word_evidence(probs: np.ndarray, threshold: float) -> tuple[float, float, float]:
-    """(sum, max, count over the threshold) of one sentence's word probabilities."""
-    if not len(probs):
-        return 0.0, 0.0, 0.0
-    return float(probs.sum()), float(probs.max()), float((probs >= threshold).sum())
+class _Flat:
+    """The word probabilities of a batch of sentences as one array, with each sentence's start and length."""
 
+    def __init__(self, evidence: Sequence[Evidence]):
+        self.lengths = np.fromiter((len(p) for _, _, p in evidence), dtype=np.int64, count=len(evidence))
+        self.ends = np.cumsum(self.lengths)
+        self.starts = self.ends - self.lengths
+        self.full = self.lengths > 0  # sentences with at least one word
+        parts = [np.asarray(p, dtype=np.float64) for _, _, p in evidence]
+        self.probs = np.concatenate(parts) if parts else np.zeros(0)
 
-def _evidence_features(evidence: Sequence[Evidence], threshold: float) -> np.ndarray:
-    """``word_evidence`` of every sentence as an (n, 3) array, with a few numpy calls for the whole batch (each
-    sentence's values come from its own words only: no sentence depends on the batch it is scored in)."""
-    lengths = np.fromiter((len(probs) for _, _, probs in evidence), dtype=np.int64, count=len(evidence))
-    feats = np.zeros((len(evidence), 3))
-    full = lengths > 0
-    if full.any():
-        probs = np.concatenate([np.asarray(p, dtype=np.float64) for _, _, p in evidence])
-        starts = (np.cumsum(lengths) - lengths)[full]
-        feats[full, 0] = np.add.reduceat(probs, starts)
-        feats[full, 1] = np.maximum.reduceat(probs, starts)
-        feats[full, 2] = np.add.reduceat((probs >= threshold).astype(np.float64), starts)
-    return feats
+    def features(self, threshold: float) -> np.ndarray:
+        """(sum, max, count at or over ``threshold``) of each sentence's word probabilities, (n, 3); zeros for a
+        sentence without words. Each row comes from its own sentence only (batch-independent)."""
+        feats = np.zeros((len(self.lengths), 3))
+        if self.full.any():
+            starts = self.starts[self.full]
+            feats[self.full, 0] = np.add.reduceat(self.probs, starts)
+            feats[self.full, 1] = np.maximum.reduceat(self.probs, starts)
+            feats[self.full, 2] = np.add.reduceat((self.probs >= threshold).astype(np.float64), starts)
+        return feats
 
 
 class StackedBiasModel:
@@ -100,10 +95,10 @@ class StackedBiasModel:
             pos += n
         return out
 
-    def _final(self, base_p: np.ndarray, evidence: Sequence[Evidence]) -> np.ndarray:
+    def _final(self, base_p: np.ndarray, flat: _Flat) -> np.ndarray:
         p = np.clip(np.asarray(base_p, dtype=np.float64), 1e-12, 1 - 1e-12)
         logit = np.log(p / (1 - p))
-        feats = _evidence_features(evidence, self._threshold)
+        feats = flat.features(self._threshold)
         # element-wise (no matrix product): a sentence's score must not depend on the batch it is scored in
         z = self._intercept + self._a * logit + self._b * feats[:, 0] + self._c * feats[:, 1] + self._d * feats[:, 2]
         return 1.0 / (1.0 + np.exp(-z))
@@ -112,7 +107,7 @@ class StackedBiasModel:
         texts = ["" if s is None else str(s) for s in sentences]
         if not texts:
             return np.zeros(0)
-        return self._final(self.base.predict_proba(texts), self._checked(texts, evidence))
+        return self._final(self.base.predict_proba(texts), _Flat(self._checked(texts, evidence)))
 
     def _checked(self, texts: list[str], evidence: Sequence[Evidence] | None) -> Sequence[Evidence]:
         if evidence is None:
@@ -135,9 +130,10 @@ class StackedBiasModel:
             return []
         base = self.base.score(texts, top_k=top_k + 3)
         evidence = self._checked(texts, evidence)
-        final = self._final(np.array([p for p, _ in base]), evidence)
+        flat = _Flat(evidence)
+        final = self._final(np.array([p for p, _ in base]), flat)
         a = self._a
-        extras = self._word_extras(evidence)
+        extras = self._word_extras(flat)
         name_of = _shown_name
         out = []
         for (_, terms), (text, tokens, _), (picked, values), p in zip(base, evidence, extras, final, strict=True):
@@ -160,26 +156,21 @@ class StackedBiasModel:
             out.append((float(p), terms))
         return out
 
-    def _word_extras(self, evidence: Sequence[Evidence]) -> list[tuple[list[int], list[float]]]:
+    def _word_extras(self, flat: _Flat) -> list[tuple[list[int], list[float]]]:
         """Per sentence: the indices of its words whose evidence moves the log-odds by at least 0.01, and by
         how much (``b * p``, ``+ d`` if flagged, ``+ c * p`` for the sentence's most loaded word), computed
         for the whole batch at once."""
-        lengths = np.fromiter((len(probs) for _, _, probs in evidence), dtype=np.int64, count=len(evidence))
-        total = int(lengths.sum())
-        if not total:
-            return [([], []) for _ in evidence]
-        probs = np.concatenate([np.asarray(p, dtype=np.float64) for _, _, p in evidence])
+        if not flat.full.any():
+            return [([], []) for _ in flat.lengths]
+        probs, full = flat.probs, flat.full
         extra = self._b * probs + np.where(probs >= self._threshold, self._d, 0.0)
-        ends = np.cumsum(lengths)
-        starts = ends - lengths
-        full = lengths > 0
-        seg_max = np.maximum.reduceat(probs, starts[full])
-        at_max = np.flatnonzero(probs == np.repeat(seg_max, lengths[full]))
-        top = at_max[np.searchsorted(at_max, starts[full])]  # the first of equal maxima, as argmax
+        seg_max = np.maximum.reduceat(probs, flat.starts[full])
+        at_max = np.flatnonzero(probs == np.repeat(seg_max, flat.lengths[full]))
+        top = at_max[np.searchsorted(at_max, flat.starts[full])]  # the first of equal maxima, as argmax
         extra[top] += self._c * probs[top]
         picked = np.flatnonzero(np.abs(extra) >= 0.01)
-        bounds = np.searchsorted(picked, ends).tolist()
-        local = (picked - np.repeat(starts, np.diff(np.concatenate(([0], bounds))))).tolist()
+        bounds = np.searchsorted(picked, flat.ends).tolist()
+        local = (picked - np.repeat(flat.starts, np.diff(np.concatenate(([0], bounds))))).tolist()
         values = extra[picked].tolist()
         out = []
         lo = 0
@@ -190,18 +181,13 @@ class StackedBiasModel:
 
 
 _WEIGHT = itemgetter(1)
-_SHOWN: dict[str, str] = {}  # a word as written -> its explanation term (memo; starts afresh when full)
 
 
 def _shown_name(surface: str) -> str:
     """The explanation term of a word as written: lower case, edge punctuation stripped, and grammatical words
     grouped under ``[common words]`` as in the classifier's own terms."""
-    name = _SHOWN.get(surface)
-    if name is None:
-        if len(_SHOWN) > 100_000:
-            _SHOWN.clear()
-        name = _SHOWN[surface] = _shown_terms([_display(surface)])[0]
-    return name
+    name = _display_memo(surface)
+    return COMMON_WORDS if name in FUNCTION_WORDS else name
 
 
 def sentence_evidence(text: str, spans: Sequence[tuple[int, int]], scores) -> list[Evidence]:
@@ -316,12 +302,12 @@ WORD_THRESHOLD_FOR_FIT = 0.23
 def evidence_matrix(word_model, texts: Sequence[str], threshold: float) -> np.ndarray:
     from annotator.model.word_features import sentence_tokens
 
-    rows = []
+    evidence = []
     for text in texts:
         tokens, standing = sentence_tokens(text)
         probs = word_model.score_sentences([tokens], [standing]).probability if tokens else np.zeros(0)
-        rows.append(word_evidence(probs, threshold))
-    return np.asarray(rows).reshape(-1, 3)
+        evidence.append((text, tokens, probs))
+    return _Flat(evidence).features(threshold)
 
 
 def fit_stack(data_dir: Path, models_dir: Path, seed: int = 42, subset: int | None = None, log=print) -> dict:
