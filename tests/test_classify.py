@@ -330,3 +330,34 @@ def test_classify_word_ngram_tokens_derived_from_the_shared_words():
     shared = [_WORD_RE.findall(t) for t in normalise(texts)]
     got = _two_letter_words(texts, shared)
     assert got == [_FIND_TWO_LETTER_WORDS(t.lower()) for t in texts]
+
+
+def test_classify_expand_gives_each_positions_items_in_order():
+    from annotator.model.sentence import _expand
+
+    pos, items = _expand(np.array([1, 0, 1, 2]), [(7,), (8, 9), ()])
+    assert pos.tolist() == [0, 0, 1, 2, 2]
+    assert items.tolist() == [8, 9, 7, 8, 9]
+
+
+def test_classify_one_pass_over_tokens_equals_the_general_path():
+    """Scoring from each distinct whitespace token once (the shipped configuration) gives exactly the scores
+    and explanations of the general path, where every block tokenises the texts itself."""
+    import copy
+    import random
+
+    model = BiasModel.load()
+    assert model._unified, "the shipped model should take the one-pass path"
+    general = copy.copy(model)
+    general._unified = False
+    rng = random.Random(3)
+    words = [" the ", " state-of-the-art ", " so-called ", " Trump ", " radical ", " rock\u02bcn ", " far-left "]
+    alphabet = [*"aB1_ -'\u2019\u02bc\u2010\u0130\u03a3\u00e9.,\"\u201c\u201d\t\n", *words]
+    texts = ["", "  ", "The so-called \u201creform\u201d is a disaster.", "ΟΔΟΣ Σ", "on the other hand, the left"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(1500)]
+    for batch in (texts, texts[:1], texts[2:3]):
+        got, want = model.score(batch), general.score(batch)
+        assert [t for _, t in got] == [t for _, t in want]
+        np.testing.assert_allclose([p for p, _ in got], [p for p, _ in want], rtol=0, atol=1e-12)
+    want = model.pipeline.predict_proba(np.array(texts, dtype=object))[:, 1]
+    np.testing.assert_allclose(model.predict_proba(texts), want, rtol=0, atol=1e-9)

@@ -192,7 +192,13 @@ class _WordTfidf:
             cols += ids
             per_row.append(len(ids))
         rows = np.repeat(np.arange(n, dtype=np.int64), per_row)
-        key, tf = np.unique(rows * len(tr.idf_) + np.asarray(cols, dtype=np.int64), return_counts=True)
+        return _WordTfidf.weigh(tr, n, rows, np.asarray(cols, dtype=np.int64))
+
+    @staticmethod
+    def weigh(tr, n: int, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """TF-IDF (rows, columns, values) of the vectorizer from one (row, vocabulary id) pair per n-gram
+        occurrence (repeats counted as term frequency)."""
+        key, tf = np.unique(rows * len(tr.idf_) + cols, return_counts=True)
         rows, cols_arr = key // len(tr.idf_), key % len(tr.idf_)
         tf = tf.astype(np.float64)
         if tr.sublinear_tf:
@@ -229,6 +235,47 @@ def _two_letter_words(texts: list[str], shared: list[list[str]]) -> list[list[st
                 found.append(w)
         out.append(found)
     return out
+
+
+def _token_two_letter_words(token: str, words: tuple[str, ...]) -> list[str]:
+    """``_two_letter_words`` of one whitespace token whose normalised WORD_PATTERN words are ``words``."""
+    return _two_letter_words([token], [list(words)])[0]
+
+
+def _expand(col: np.ndarray, items: list) -> tuple[np.ndarray, np.ndarray]:
+    """(position, item) for every item of every position: position ``p`` holds the distinct token
+    ``col[p]``, whose items are ``items[col[p]]`` (a sequence of ints); in position order, each token's
+    items in their own order."""
+    nh = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
+    flat = np.fromiter(chain.from_iterable(items), dtype=np.int64, count=int(nh.sum()))
+    c = nh[col]
+    ends = np.cumsum(c)
+    pos = np.repeat(np.arange(col.size, dtype=np.int64), c)
+    return pos, flat[(np.cumsum(nh) - nh)[col][pos] + np.arange(pos.size, dtype=np.int64) - (ends - c)[pos]]
+
+
+class _Batch:
+    """A batch of texts split once at whitespace (as char_wb does): its distinct tokens, and for every
+    token position the distinct token's index and the text's row. Every block that works word by word
+    derives its words from these tokens (a word never spans whitespace), so each distinct token is
+    analysed once per model (cached), not once per block and occurrence."""
+
+    __slots__ = ("col", "n", "per_row", "row", "words")
+
+    def __init__(self, texts: list[str]):
+        local: dict[str, int] = {}
+        add = local.setdefault
+        cols: list[int] = []
+        per_row: list[int] = []
+        for text in texts:
+            toks = text.split()  # == sklearn's char_wb whitespace handling
+            cols += [add(w, len(local)) for w in toks]
+            per_row.append(len(toks))
+        self.n = len(texts)
+        self.words = list(local)
+        self.col = np.asarray(cols, dtype=np.int64)
+        self.per_row = per_row
+        self.row = np.repeat(np.arange(self.n, dtype=np.int64), per_row)
 
 
 class _GramIndex:
@@ -575,6 +622,72 @@ class BiasModel:
                 multi_ids.setdefault(first, []).extend((words, off + i) for words, i in seqs)
         self._uni_ids = {t: tuple(v) for t, v in uni_ids.items()}
         self._multi_ids = {t: tuple(v) for t, v in multi_ids.items()}
+        self._prepare_tokens()
+
+    def _prepare_tokens(self) -> None:
+        """Tables for scoring from each distinct whitespace token once (see ``_Batch``): possible when the
+        word n-gram block (1-2-grams) takes its words from the shared ones (``from_shared``) and the
+        embedding block is a unigram vectorizer of the shared words. Other configurations take the
+        general path (each block tokenises the texts itself)."""
+        names = {p["name"]: p for p in self._parts}
+        word, embed = names.get("word"), names.get("embed")
+        self._tok_cache: dict[str, tuple] = {}
+        self._embed_vocab = embed["tr"].vocabulary_ if embed is not None else None
+        self._unified = (
+            word is None
+            or (
+                bool(word.get("fast"))
+                and bool(word.get("from_shared"))
+                and word["tr"].ngram_range[0] == 1
+                and word["tr"].ngram_range[1] <= 2
+            )
+        ) and (
+            embed is None
+            or (
+                bool(embed.get("fast"))
+                and bool(embed.get("shared_tokens"))
+                and tuple(embed["tr"].ngram_range) == (1, 1)
+            )
+        )
+        self._word_vocab = word["tr"].vocabulary_ if self._unified and word is not None else None
+        self._bigrams: tuple[np.ndarray, np.ndarray] | None = None  # built on first use (see _bigram_table)
+
+    def _bigram_table(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The word block's bigrams as sorted keys ``a * V + b`` (``a``, ``b``: the words' unigram ids, V the
+        vocabulary size) and their ids; built on the first call (not at load: ~0.1 s). None, and the general
+        path from then on, if some bigram's word is not itself in the vocabulary (e.g. a capped one)."""
+        if self._bigrams is None:
+            vocab = self._word_vocab
+            get, size = vocab.get, len(vocab)
+            keys: list[int] = []
+            ids: list[int] = []
+            for term, i in vocab.items():
+                a, sep, b = term.partition(" ")
+                if sep:
+                    ia, ib = get(a), get(b)
+                    if ia is None or ib is None:
+                        self._unified = False
+                        return None
+                    keys.append(ia * size + ib)
+                    ids.append(i)
+            k = np.asarray(keys, dtype=np.int64)
+            order = np.argsort(k, kind="stable")
+            self._bigrams = (k[order], np.asarray(ids, dtype=np.int64)[order])
+        return self._bigrams
+
+    TOKEN_CACHE_SIZE = 200_000
+
+    def _token_record(self, token: str) -> tuple:
+        """One whitespace token's (normalised WORD_PATTERN words, embedding-block ids of those words,
+        word-block unigram ids of its two-letter words (-1: not in the vocabulary)); cached."""
+        words = tuple(_WORD_RE.findall(normalise((token,))[0]))
+        emb, vocab = self._embed_vocab, self._word_vocab
+        ids = tuple(j for j in map(emb.get, words) if j is not None) if emb is not None else ()
+        two = tuple(vocab.get(w, -1) for w in _token_two_letter_words(token, words)) if vocab is not None else ()
+        if len(self._tok_cache) >= self.TOKEN_CACHE_SIZE:
+            self._tok_cache.clear()
+        rec = self._tok_cache[token] = (words, ids, two)
+        return rec
 
     # ------------------------------------------------------------------------------------ scoring
 
@@ -662,10 +775,17 @@ class BiasModel:
         n = len(texts)
         logits = np.full(n, self._intercept)
         raw: list[tuple] = []
+        batch = _Batch(texts)
+        recs = None
+        if self._unified and self._word_vocab is not None:
+            self._bigram_table()  # may turn the one-pass path off
+        if self._unified:
+            get = self._tok_cache.get
+            recs = [get(w) or self._token_record(w) for w in batch.words]
         shared: list = []
 
         def tokens() -> list[list[str]]:
-            """Each text normalised and split into WORD_PATTERN words, computed once per call."""
+            """Each text normalised and split into WORD_PATTERN words (the general path), once per call."""
             if not shared:
                 shared.append([_WORD_RE.findall(t) for t in normalise(texts)])
             return shared[0]
@@ -673,9 +793,17 @@ class BiasModel:
         for part in self._parts:
             kind = part["name"]
             if kind == "char":
-                logits += self._char_part(part, texts, raw if explain else None)
-            elif kind == "dense":
-                self._dense_part(part, texts, logits, raw if explain else None, tokens)
+                logits += self._char_part(part, batch, raw if explain else None)
+                continue
+            if kind == "dense":
+                words = self._batch_words(batch, recs) if recs is not None else _distinct(tokens())
+                self._dense_part(part, texts, logits, raw if explain else None, words)
+                continue
+            if recs is not None and kind == "word":
+                rows, cols, vals = self._word_grams(part, batch, recs)
+            elif recs is not None and kind == "embed":
+                pos, ids = _expand(batch.col, [r[1] for r in recs])
+                rows, cols, vals = _WordTfidf.weigh(part["tr"], n, batch.row[pos], ids)
             elif part.get("fast"):
                 if part.get("shared_tokens"):
                     rows, cols, vals = _WordTfidf.transform(part["tr"], texts, tokens())
@@ -685,21 +813,48 @@ class BiasModel:
                     rows, cols, vals = _WordTfidf.transform(
                         part["tr"], normalise(texts) if part.get("normalise") else texts
                     )
-                contrib = vals * part["coef"][cols]
-                logits += np.bincount(rows, weights=contrib, minlength=n)
-                if explain:
-                    raw.append((rows, cols, contrib, part["names"]))
             else:
                 X = part["tr"].transform(normalise(texts) if part.get("normalise") else texts)
                 logits += X @ part["coef"]
                 if explain:
                     C = X.multiply(part["coef"]).tocoo() if sp.issparse(X) else sp.coo_matrix(X * part["coef"])
                     raw.append((C.row, C.col, C.data, part["names"]))
+                continue
+            contrib = vals * part["coef"][cols]
+            logits += np.bincount(rows, weights=contrib, minlength=n)
+            if explain:
+                raw.append((rows, cols, contrib, part["names"]))
         return logits, (raw if explain else None)
+
+    def _word_grams(self, part, batch: _Batch, recs: list[tuple]):
+        """The word n-gram block's TF-IDF triples from the tokens' cached unigram ids: bigrams (adjacent
+        words of one text, both in the vocabulary) by binary search in the sorted bigram keys."""
+        pos, idx = _expand(batch.col, [r[2] for r in recs])
+        rows = batch.row[pos]
+        m = idx >= 0
+        rows_out, cols_out = [rows[m]], [idx[m]]
+        keys, ids = self._bigram_table()
+        if part["tr"].ngram_range[1] >= 2 and idx.size > 1 and keys.size:
+            a, b = idx[:-1], idx[1:]
+            ok = (rows[1:] == rows[:-1]) & (a >= 0) & (b >= 0)
+            key = a[ok] * len(self._word_vocab) + b[ok]
+            at = np.minimum(np.searchsorted(keys, key), keys.size - 1)
+            hit = keys[at] == key
+            rows_out.append(rows[:-1][ok][hit])
+            cols_out.append(ids[at[hit]])
+        return _WordTfidf.weigh(part["tr"], batch.n, np.concatenate(rows_out), np.concatenate(cols_out))
+
+    @staticmethod
+    def _batch_words(batch: _Batch, recs: list[tuple]):
+        """(distinct normalised words, per-position index into them, words per text) from the tokens."""
+        local: dict[str, int] = {}
+        add = local.setdefault
+        pos, col = _expand(batch.col, [[add(w, len(local)) for w in r[0]] for r in recs])
+        return list(local), col, np.bincount(batch.row[pos], minlength=batch.n)
 
     # ----------------------------------------------------------------------- character n-grams
 
-    def _char_part(self, part, texts, raw) -> np.ndarray:
+    def _char_part(self, part, batch: _Batch, raw) -> np.ndarray:
         """char_wb TF-IDF logits, vectorised over the batch's distinct tokens (same values as the vectorizer).
 
         If ``raw`` is a list, explanations are appended to it: each token is credited with sum(coef * idf)
@@ -707,30 +862,23 @@ class BiasModel:
         small remainder from repeated n-grams (damped by sublinear tf) is reported as one bracketed term
         so contributions still add up to the logit.
         """
-        tr = part["tr"]
-        n = len(texts)
-        local: dict[str, int] = {}
-        add = local.setdefault
-        cols: list[int] = []
-        per_row = []
-        for text in texts:
-            toks = (text.lower() if tr.lowercase else text).split()  # == sklearn's whitespace handling
-            cols += [add(w, len(local)) for w in toks]
-            per_row.append(len(toks))
-        if not local:
+        n = batch.n
+        words = batch.words
+        if not words:
             if raw is not None:
                 raw.append((np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), [""]))
             return np.zeros(n)
-        words = list(local)
-        tok, vid = part["grams"].lookup(words)  # (token index, vocabulary id) per n-gram found, with repeats
+        lower = part["tr"].lowercase
+        # (token index, vocabulary id) per n-gram found, with repeats
+        tok, vid = part["grams"].lookup([w.lower() for w in words] if lower else words)
         nt, nv = len(words), len(part["idf"])
+        tr, per_row = part["tr"], batch.per_row
         # repeated n-grams of a token stay as duplicate entries; the sparse product sums them
         T = sp.csr_matrix(
             (np.ones(tok.size), vid, np.concatenate([[0], np.cumsum(np.bincount(tok, minlength=nt))])),
             shape=(nt, nv),
         )
-        row_arr = np.repeat(np.arange(n, dtype=np.int64), per_row)
-        col_arr = np.asarray(cols, dtype=np.int64)
+        row_arr, col_arr = batch.row, batch.col
         S = sp.csr_matrix((np.ones(col_arr.size), col_arr, np.concatenate([[0], np.cumsum(per_row)])), shape=(n, nt))
         counts = (S @ T).tocsr()
         r = np.repeat(np.arange(n), np.diff(counts.indptr))
@@ -744,7 +892,7 @@ class BiasModel:
         if raw is None:
             return logits
         a = np.bincount(tok, weights=part["coef_idf"][vid], minlength=nt)
-        disp = list(map(_display_memo, words))
+        disp = list(map(_display_memo, [w.lower() for w in words] if lower else words))
         shown = np.fromiter((d != "" for d in disp), dtype=bool, count=nt)
         contrib = a[col_arr] / norms[row_arr]
         rest = logits - np.bincount(row_arr, weights=contrib, minlength=n)
@@ -777,27 +925,16 @@ class BiasModel:
         self._word_cache[tok] = entry
         return entry
 
-    def _match_blocks(self, texts, tokens):
+    def _match_blocks(self, n: int, words: list[str], col_arr: np.ndarray, per_row) -> list:
         """Per dense block: matched (rows, terms, counts) and (row, term) -> surface word (stemmed blocks).
 
-        Tokens are looked up once per distinct word of the batch (cached per model); the per-position
-        expansion is done with numpy; only positions whose word can start a multi-word term are checked
-        in Python.
+        ``words``: the batch's distinct normalised words; ``col_arr``: the word at each position (texts one
+        after another, ``per_row`` words each). Words are looked up once per distinct word (cached per
+        model); the per-position expansion is done with numpy; only positions whose word can start a
+        multi-word term are checked in Python.
         """
-        n = len(texts)
-        local: dict[str, int] = {}
-        add = local.setdefault
-        cols: list[int] = []
-        flat: list[str] = []
-        per_row: list[int] = []
-        for toks in tokens():
-            cols += [add(w, len(local)) for w in toks]
-            flat += toks
-            per_row.append(len(toks))
-        words = list(local)
         get = self._word_cache.get
         entries = [get(w) or self._word_entry(w) for w in words]
-        col_arr = np.asarray(cols, dtype=np.int64)
         row_arr = np.repeat(np.arange(n, dtype=np.int64), per_row)
         nh = np.fromiter((len(e[0]) for e in entries), dtype=np.int64, count=len(entries))
         hit_ids = np.fromiter(chain.from_iterable(e[0] for e in entries), dtype=np.int64, count=int(nh.sum()))
@@ -811,12 +948,13 @@ class BiasModel:
             is_start = np.zeros(len(entries), dtype=bool)
             is_start[starters] = True
             ends = np.cumsum(per_row).tolist()
+            cols = col_arr.tolist()
             extra_r, extra_g = [], []
             at_start = np.flatnonzero(is_start[col_arr])
             for p, i in zip(at_start.tolist(), row_arr[at_start].tolist(), strict=True):
                 for seq, gid in entries[cols[p]][1]:
                     q = p + len(seq)
-                    if q <= ends[i] and tuple(flat[p:q]) == seq:
+                    if q <= ends[i] and words[cols[p + 1]] == seq[1] and tuple(words[j] for j in cols[p:q]) == seq:
                         extra_r.append(i)
                         extra_g.append(gid)
             r = np.concatenate([r, np.asarray(extra_r, dtype=np.int64)])
@@ -842,13 +980,14 @@ class BiasModel:
             out.append((rb, tb, cb, surface))
         return out
 
-    def _dense_part(self, part, texts, logits, raw, tokens):
-        """Lexicon-type blocks from matched (sentence, term, count) triples; same values as transform()."""
+    def _dense_part(self, part, texts, logits, raw, words):
+        """Lexicon-type blocks from matched (sentence, term, count) triples; same values as transform().
+        ``words``: (distinct normalised words, word per position, words per text), see ``_match_blocks``."""
         explain = raw is not None
         coef = part["coef"]
         off = 0
         n = len(texts)
-        matched = iter(self._match_blocks(texts, tokens)) if part["has_blocks"] else iter(())
+        matched = iter(self._match_blocks(n, *words)) if part["has_blocks"] else iter(())
         for sub_name, sub, k in part["subs"]:
             c = coef[off : off + k]
             off += k
@@ -882,6 +1021,16 @@ class BiasModel:
                 raw.append((rr, np.arange(rr.size), share[keep], shown))
             else:
                 raw.append((rr, tt, share[keep], part["terms"][sub_name]))
+
+
+def _distinct(tokens: list[list[str]]) -> tuple[list[str], np.ndarray, list[int]]:
+    """(distinct words, index of each position's word, words per text) of texts split into words."""
+    local: dict[str, int] = {}
+    add = local.setdefault
+    cols: list[int] = []
+    for toks in tokens:
+        cols += [add(w, len(local)) for w in toks]
+    return list(local), np.asarray(cols, dtype=np.int64), [len(t) for t in tokens]
 
 
 def _vocabulary_names(vocabulary: dict[str, int]) -> np.ndarray:
