@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pytest
 
-from annotator.model.sentence import BiasModel, ModelError
+from annotator.model.sentence import BiasModel, ModelError, _shown_terms
 from annotator.model.stack import STACK_FILE, StackedBiasModel, StackError, load_sentence_model
 from tests.conftest import ROOT, SHARED
 
@@ -154,3 +154,30 @@ def test_stack_batch_evidence_features_equal_each_sentences_own():
     assert np.allclose(got, np.asarray(want, dtype=np.float64), rtol=0, atol=1e-12)
     assert got[1].tolist() == [0.24, 0.24, 1.0]
     assert _Flat([]).features(0.24).shape == (0, 3)
+
+
+def test_stack_term_weights_sum_classifier_and_word_parts(stacked):
+    """Each shown weight is the term's whole share of the stacked log-odds: its classifier contributions times
+    the stack's classifier weight plus its word evidence (not the evidence alone when the classifier part of
+    the same word falls outside the classifier's own top terms)."""
+    from annotator.model.stack import _Flat
+
+    sentence = (
+        "Open-borders activists, meanwhile, rallied outside the Palo Seco processing center on Tuesday afternoon, "
+        "holding signs that read \u201cNo Human Is Illegal\u201d and calling for the facility to be closed."
+    )
+    ((_, terms),) = stacked.score([sentence], top_k=50)
+    _, raw = stacked.base.contributions([sentence])
+    evidence = stacked._evidence([sentence])
+    blocks = [(r, c, np.asarray(v) * stacked._a, t) for r, c, v, t in raw]
+    blocks.append(stacked._word_extras(_Flat(evidence), evidence))
+    whole: dict[str, float] = {}
+    for _, codes, values, table in blocks:
+        shown = _shown_terms([table[i] for i in np.asarray(codes).tolist()])
+        for name, value in zip(shown, np.asarray(values).tolist(), strict=True):
+            whole[name] = whole.get(name, 0.0) + value
+    assert "afternoon" in whole
+    for name, weight in terms:
+        assert weight == pytest.approx(whole[name], abs=1e-4)
+    # the word evidence alone would push; with the word's classifier part it does not
+    assert dict(terms).get("afternoon", 0.0) < 0.1

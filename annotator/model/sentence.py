@@ -709,10 +709,18 @@ class BiasModel:
         texts = ["" if s is None else str(s) for s in sentences]
         if not texts:
             return []
-        logits, raw = self._forward(texts, explain=True)
-        probs = _sigmoid(logits)
-        tops = self._top_terms(len(texts), raw, top_k + 1)
-        return [(float(p), _common_words_last(t, top_k)) for p, t in zip(probs, tops, strict=True)]
+        logits, raw = self.contributions(texts)
+        return list(zip(_sigmoid(logits).tolist(), self.rank_terms(len(texts), raw, top_k), strict=True))
+
+    def contributions(self, texts: list[str]) -> tuple[np.ndarray, list[tuple]]:
+        """(log-odds of each text, the contributions that make them up): a list of ``(rows, codes, values,
+        names)`` blocks, value ``values[i]`` going to text ``rows[i]`` under the term ``names[codes[i]]``.
+        For callers that add terms of their own before ranking (see :meth:`rank_terms`)."""
+        return self._forward(texts, explain=True)
+
+    def rank_terms(self, n: int, contributions: list[tuple], top_k: int) -> list[tuple[tuple[str, float], ...]]:
+        """Per text of ``n``: the ``top_k`` terms of the summed ``contributions`` as :meth:`score` ranks them."""
+        return [_common_words_last(t, top_k) for t in self._top_terms(n, contributions, top_k + 1)]
 
     def _top_terms(self, n: int, raw, k: int) -> list[tuple[tuple[str, float], ...]]:
         """Sum contributions per (sentence, term) and pick each sentence's top k, vectorised.

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +120,10 @@ class StackedBiasModel:
     ) -> list[tuple[float, tuple[tuple[str, float], ...]]]:
         """Like ``BiasModel.score``: (probability, top terms), the terms now counting the word evidence.
 
+        A term's weight is everything the stacked log-odds owes to it: its classifier contributions (times the
+        stack's weight of the classifier's log-odds) plus its words' evidence, summed over the sentence before
+        the terms are ranked (so a word whose evidence is offset by the classifier is not shown as pushing).
+
         ``evidence``: per sentence, (text, word tokens with offsets into that text, their probabilities) when
         the caller already scored the words (the pipeline scores each document's words once, in the context of
         the whole document, for the ``loaded_word`` flags); by default each sentence's words are scored here.
@@ -128,40 +131,25 @@ class StackedBiasModel:
         texts = ["" if s is None else str(s) for s in sentences]
         if not texts:
             return []
-        base = self.base.score(texts, top_k=top_k + 3)
         evidence = self._checked(texts, evidence)
         flat = _Flat(evidence)
-        final = self._final(np.array([p for p, _ in base]), flat)
+        logits, raw = self.base.contributions(texts)
+        final = self._final(1.0 / (1.0 + np.exp(-np.clip(logits, -500, 500))), flat)
+        # the explanation: the classifier's contributions scaled as the stack weighs its log-odds, plus each
+        # word's evidence under the word's name, summed per name and ranked together
         a = self._a
-        extras = self._word_extras(flat)
-        name_of = _shown_name
-        out = []
-        for (_, terms), (text, tokens, _), (picked, values), p in zip(base, evidence, extras, final, strict=True):
-            weights: dict[str, float] = {}
-            for term, w in terms:
-                weights[term] = weights.get(term, 0.0) + a * w
-            for j, extra in zip(picked, values, strict=True):
-                t = tokens[j]
-                name = name_of(text[t[0] : t[1]])
-                weights[name] = weights.get(name, 0.0) + extra
-            common = weights.pop(COMMON_WORDS, None)
-            items = weights.items()
-            # pushing towards "biased" first, largest first; then the others, most negative first (stable sorts)
-            ranked = sorted((kv for kv in items if kv[1] > 0), key=_WEIGHT, reverse=True)
-            if len(ranked) < top_k:
-                ranked += sorted((kv for kv in items if kv[1] <= 0), key=_WEIGHT)
-            terms = tuple((k, round(v, 4)) for k, v in ranked[:top_k])
-            if common is not None:
-                terms += ((COMMON_WORDS, round(common, 4)),)
-            out.append((float(p), terms))
-        return out
+        terms = [(rows, codes, np.asarray(values) * a, names) for rows, codes, values, names in raw]
+        terms.append(self._word_extras(flat, evidence))
+        ranked = self.base.rank_terms(len(texts), terms, top_k)
+        return list(zip(final.tolist(), ranked, strict=True))
 
-    def _word_extras(self, flat: _Flat) -> list[tuple[list[int], list[float]]]:
-        """Per sentence: the indices of its words whose evidence moves the log-odds by at least 0.01, and by
-        how much (``b * p``, ``+ d`` if flagged, ``+ c * p`` for the sentence's most loaded word), computed
-        for the whole batch at once."""
+    def _word_extras(self, flat: _Flat, evidence: Sequence[Evidence]) -> tuple:
+        """The word evidence as one block of explanation contributions ``(rows, codes, values, names)``: each
+        word whose evidence moves its sentence's log-odds by at least 0.01 (``b * p``, ``+ d`` if flagged,
+        ``+ c * p`` for the sentence's most loaded word), named as written (see ``_shown_name``)."""
+        none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), [])
         if not flat.full.any():
-            return [([], []) for _ in flat.lengths]
+            return none
         probs, full = flat.probs, flat.full
         extra = self._b * probs + np.where(probs >= self._threshold, self._d, 0.0)
         seg_max = np.maximum.reduceat(probs, flat.starts[full])
@@ -169,18 +157,17 @@ class StackedBiasModel:
         top = at_max[np.searchsorted(at_max, flat.starts[full])]  # the first of equal maxima, as argmax
         extra[top] += self._c * probs[top]
         picked = np.flatnonzero(np.abs(extra) >= 0.01)
-        bounds = np.searchsorted(picked, flat.ends).tolist()
-        local = (picked - np.repeat(flat.starts, np.diff(np.concatenate(([0], bounds))))).tolist()
-        values = extra[picked].tolist()
-        out = []
-        lo = 0
-        for hi in bounds:
-            out.append((local[lo:hi], values[lo:hi]))
-            lo = hi
-        return out
+        rows = np.searchsorted(flat.ends, picked, side="right")
+        local = picked - flat.starts[rows]
+        name_of = _shown_name
+        names = []
+        for i, j in zip(rows.tolist(), local.tolist(), strict=True):
+            text, tokens, _ = evidence[i]
+            t = tokens[j]
+            names.append(name_of(text[t[0] : t[1]]))
+        return rows, np.arange(len(names)), extra[picked], names
 
 
-_WEIGHT = itemgetter(1)
 
 
 def _shown_name(surface: str) -> str:
