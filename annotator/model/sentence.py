@@ -732,20 +732,25 @@ class BiasModel:
         out: list[tuple[tuple[str, float], ...]] = [()] * n
         if k <= 0 or not raw:
             return out
-        ids: dict[str, int] = {}  # per call: no shared mutable state, so one model can serve threads
-        intern = ids.setdefault
-        gids = []
+        # per call (no shared mutable state, so one model can serve threads): every block's distinct names in
+        # one list, numbered in order of first appearance by C-level dict building (no Python loop per name)
+        terms: list[str] = []
+        where = []
         for _, codes, _, table in raw:
             codes = np.asarray(codes, dtype=np.int64)
             if codes.size > 2 * len(table):  # small table (e.g. one label): intern it whole
                 used, inv = np.arange(len(table)), codes
             else:
                 used, inv = np.unique(codes, return_inverse=True)
-            terms = table[used].tolist() if isinstance(table, np.ndarray) else [table[i] for i in used.tolist()]
-            if not isinstance(table, np.ndarray):  # arrays were mapped once, when the model was loaded
-                terms = _shown_terms(terms)
-            mapped = np.asarray([intern(t, len(ids)) for t in terms], dtype=np.int64)
-            gids.append(mapped[inv.ravel()] if mapped.size else np.zeros(0, dtype=np.int64))
+            if isinstance(table, np.ndarray):  # arrays were mapped once, when the model was loaded
+                terms += table[used].tolist()
+            else:
+                terms += _shown_terms(list(map(table.__getitem__, used.tolist())))
+            where.append(len(terms) - len(used) + inv.ravel())
+        distinct = dict.fromkeys(terms)
+        ids = dict(zip(distinct, range(len(distinct)), strict=True))
+        mapped = np.fromiter(map(ids.__getitem__, terms), dtype=np.int64, count=len(terms))
+        gids = [mapped[w] for w in where]
         names_list = list(ids)
         r = np.concatenate([np.asarray(x[0], dtype=np.int64) for x in raw])
         v = np.concatenate([np.asarray(x[2], dtype=np.float64) for x in raw])
