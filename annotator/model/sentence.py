@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 from contextlib import contextmanager
 from itertools import chain, pairwise
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -247,7 +248,20 @@ def _expand(col: np.ndarray, items: list) -> tuple[np.ndarray, np.ndarray]:
     ``col[p]``, whose items are ``items[col[p]]`` (a sequence of ints); in position order, each token's
     items in their own order."""
     nh = np.fromiter(map(len, items), dtype=np.int64, count=len(items))
-    flat = np.fromiter(chain.from_iterable(items), dtype=np.int64, count=int(nh.sum()))
+    return _expand_flat(col, np.fromiter(chain.from_iterable(items), dtype=np.int64, count=int(nh.sum())), nh)
+
+
+def _numbered(items: list[str]) -> tuple[list[str], np.ndarray]:
+    """(distinct items in order of first appearance, each item's index among them), by C-level dict
+    building rather than a Python loop per item."""
+    distinct = dict.fromkeys(items)
+    ids = dict(zip(distinct, range(len(distinct)), strict=True))
+    return list(ids), np.fromiter(map(ids.__getitem__, items), dtype=np.int64, count=len(items))
+
+
+def _expand_flat(col: np.ndarray, flat: np.ndarray, nh: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_expand`` with the distinct tokens' items given one after another (``flat``), ``nh[t]`` of them
+    for token ``t``."""
     c = nh[col]
     ends = np.cumsum(c)
     pos = np.repeat(np.arange(col.size, dtype=np.int64), c)
@@ -263,17 +277,10 @@ class _Batch:
     __slots__ = ("col", "n", "per_row", "row", "words")
 
     def __init__(self, texts: list[str]):
-        local: dict[str, int] = {}
-        add = local.setdefault
-        cols: list[int] = []
-        per_row: list[int] = []
-        for text in texts:
-            toks = text.split()  # == sklearn's char_wb whitespace handling
-            cols += [add(w, len(local)) for w in toks]
-            per_row.append(len(toks))
+        split = [text.split() for text in texts]  # == sklearn's char_wb whitespace handling
+        per_row = list(map(len, split))
         self.n = len(texts)
-        self.words = list(local)
-        self.col = np.asarray(cols, dtype=np.int64)
+        self.words, self.col = _numbered(list(chain.from_iterable(split)))
         self.per_row = per_row
         self.row = np.repeat(np.arange(self.n, dtype=np.int64), per_row)
 
@@ -733,7 +740,7 @@ class BiasModel:
         if k <= 0 or not raw:
             return out
         # per call (no shared mutable state, so one model can serve threads): every block's distinct names in
-        # one list, numbered in order of first appearance by C-level dict building (no Python loop per name)
+        # one list, numbered in order of first appearance
         terms: list[str] = []
         where = []
         for _, codes, _, table in raw:
@@ -747,11 +754,8 @@ class BiasModel:
             else:
                 terms += _shown_terms(list(map(table.__getitem__, used.tolist())))
             where.append(len(terms) - len(used) + inv.ravel())
-        distinct = dict.fromkeys(terms)
-        ids = dict(zip(distinct, range(len(distinct)), strict=True))
-        mapped = np.fromiter(map(ids.__getitem__, terms), dtype=np.int64, count=len(terms))
+        names_list, mapped = _numbered(terms)
         gids = [mapped[w] for w in where]
-        names_list = list(ids)
         r = np.concatenate([np.asarray(x[0], dtype=np.int64) for x in raw])
         v = np.concatenate([np.asarray(x[2], dtype=np.float64) for x in raw])
         if not r.size:
@@ -860,10 +864,11 @@ class BiasModel:
     @staticmethod
     def _batch_words(batch: _Batch, recs: list[tuple]):
         """(distinct normalised words, per-position index into them, words per text) from the tokens."""
-        local: dict[str, int] = {}
-        add = local.setdefault
-        pos, col = _expand(batch.col, [[add(w, len(local)) for w in r[0]] for r in recs])
-        return list(local), col, np.bincount(batch.row[pos], minlength=batch.n)
+        per_token = list(map(itemgetter(0), recs))
+        words, ids = _numbered(list(chain.from_iterable(per_token)))
+        nh = np.fromiter(map(len, per_token), dtype=np.int64, count=len(per_token))
+        pos, col = _expand_flat(batch.col, ids, nh)
+        return words, col, np.bincount(batch.row[pos], minlength=batch.n)
 
     # ----------------------------------------------------------------------- character n-grams
 
@@ -946,11 +951,13 @@ class BiasModel:
         model); the per-position expansion is done with numpy; only positions whose word can start a
         multi-word term are checked in Python.
         """
-        get = self._word_cache.get
-        entries = [get(w) or self._word_entry(w) for w in words]
+        entries = list(map(self._word_cache.get, words))
+        if None in entries:
+            entries = [e or self._word_entry(w) for e, w in zip(entries, words, strict=True)]
         row_arr = np.repeat(np.arange(n, dtype=np.int64), per_row)
-        nh = np.fromiter((len(e[0]) for e in entries), dtype=np.int64, count=len(entries))
-        hit_ids = np.fromiter(chain.from_iterable(e[0] for e in entries), dtype=np.int64, count=int(nh.sum()))
+        hits = list(map(itemgetter(0), entries))
+        nh = np.fromiter(map(len, hits), dtype=np.int64, count=len(hits))
+        hit_ids = np.fromiter(chain.from_iterable(hits), dtype=np.int64, count=int(nh.sum()))
         c = nh[col_arr]
         at = np.repeat(np.arange(col_arr.size, dtype=np.int64), c)  # position of each (position, term) hit
         first = np.cumsum(c) - c
