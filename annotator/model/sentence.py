@@ -451,6 +451,14 @@ def _no_gc():
             gc.enable()
 
 
+def _display_all(tokens: list[str]) -> list[str]:
+    """``_display_memo`` of each token (memo look-ups in C; the function only for tokens not yet seen)."""
+    shown = list(map(_DISPLAY.get, tokens))
+    if None in shown:
+        shown = [d if d is not None else _display_memo(t) for d, t in zip(shown, tokens, strict=True)]
+    return shown
+
+
 def _codepoints(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
 
@@ -910,8 +918,8 @@ class BiasModel:
         if raw is None:
             return logits
         a = np.bincount(tok, weights=part["coef_idf"][vid], minlength=nt)
-        disp = list(map(_display_memo, [w.lower() for w in words] if lower else words))
-        shown = np.fromiter((d != "" for d in disp), dtype=bool, count=nt)
+        disp = _display_all([w.lower() for w in words] if lower else words)
+        shown = np.fromiter(map(bool, disp), dtype=bool, count=nt)
         contrib = a[col_arr] / norms[row_arr]
         rest = logits - np.bincount(row_arr, weights=contrib, minlength=n)
         keep = (contrib != 0) & shown[col_arr]
