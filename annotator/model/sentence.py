@@ -1036,11 +1036,13 @@ class BiasModel:
             if not explain or not r.size:
                 continue
             # split each column's contribution over the matched terms in proportion to their weights
+            tot = np.bincount((r[:, None] * k + np.arange(k)).ravel(), weights=W.ravel(), minlength=n * k)
+            tot = tot.reshape(n, k)[r]
+            part_of = np.zeros(W.shape)
+            np.divide(contrib[r] * W, tot, out=part_of, where=tot > 0)
             share = np.zeros(r.size)
-            for j in range(k):
-                tot = np.bincount(r, weights=W[:, j], minlength=n)
-                ok = tot[r] > 0
-                share[ok] += contrib[r[ok], j] * W[ok, j] / tot[r[ok]]
+            for j in range(k):  # column by column, as the sums were always made
+                share += part_of[:, j]
             keep = share != 0
             rr, tt = r[keep], t[keep]
             if getattr(sub, "stem", False):  # show the sentence's own word, not the stem
