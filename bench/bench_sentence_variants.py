@@ -185,8 +185,12 @@ def _median_ms(fn, repeats: int, before=None) -> float:
 
 
 def _clear_caches(model) -> None:
-    """Forget what a BiasModel learnt about tokens it has seen (as if each call were a new article)."""
-    model._word_cache.clear()
+    """Forget what a BiasModel learnt about tokens it has seen (as if each call were a new article): every
+    per-model ``*_cache`` dict (whichever the scoring code has) and the n-gram indexes' caches. The
+    module-wide display memo is kept, as when the results above were measured."""
+    for name, value in vars(model).items():
+        if name.endswith("_cache") and isinstance(value, dict):
+            value.clear()
     for part in model._parts:
         if "grams" in part:
             part["grams"]._cache.clear()
