@@ -36,19 +36,23 @@ from annotator.model.data import (
 )
 from annotator.model.metrics import _r, binary_metrics
 
-# The character n-gram block; the feature ablation measures it whether or not the default configuration
-# uses it. char_wb 2-4-grams since 2026-11-30 (2-5 before): bench/bench_sentence_variants.py, BABE training
-# part, 5-fold CV over split seeds 42, 1, 2: stacked score (with word evidence) 0.7848 vs 0.7860 with 2-5,
-# within the 0.003 the decision rule allows, and the cheapest such variant to score (5-11% less time on a
-# new article, 17% fewer n-grams, half the n-gram vocabulary). Dropping the block entirely scores 0.7803 (-0.0057):
-# not shipped.
+# The character n-gram block: no longer in the default configuration, kept so that the feature ablation
+# measures it ("all + char tf-idf") and models trained with it still load and score (sentence.py keeps its
+# path). char_wb 2-4-grams were shipped from 2026-11-30 (2-5 before; first run of
+# bench/bench_sentence_variants.py --group char). Dropped on 2026-11-30 for speed (issue #9 §5: annotate()
+# within 2x of VADER + Punkt): `python bench/bench_sentence_variants.py --rounds 7` (--group nochar; BABE
+# training part, 5-fold CV, split seeds 42, 1, 2, the stacked score with the loaded-word evidence refitted in
+# every fold; the decision rule, in the bench's docstring, fixed before the run): stacked CV macro-F1 with
+# char_wb 2-4 0.7861, without char n-grams 0.7806 (-0.0055; the classifier alone 0.7776 vs 0.7794), with the
+# word-vector weight 3 instead 0.7766, with word n-grams min_df 2 instead 0.7792; plain no-char was chosen.
+# The classifier scores the Ukraine article's prose sentences in 1.09x VADER + Punkt instead of 2.14x (cold).
 CHAR_NGRAMS: dict = {"ngram_range": (2, 4), "sublinear_tf": True, "min_df": 2, "lowercase": False}
 
 # The shipped configuration, chosen by stratified 5-fold CV macro-F1 on the training part only
 # (see the feature ablation in metrics.json / MODEL_CARD.md).
 DEFAULT_CONFIG: dict = {
     "word": {"ngram_range": (1, 2), "sublinear_tf": True, "min_df": 1, "lowercase": True},
-    "char": CHAR_NGRAMS,
+    "char": None,  # CHAR_NGRAMS until 2026-11-30: dropped for speed (see above)
     "recasens": True,
     "vader": True,
     "quote": True,
