@@ -67,7 +67,46 @@ def test_words_rows_equal_two_table_lookups_per_token():
     texts = [p.read_text(encoding="utf-8") for p in SAMPLE_TEXTS] + ["", "2024 3rd zzqx Qwerty'ish 42 Zzqx"]
     for text in texts * 2:
         tokens = tokenize(text)
-        assert model._rows(tokens) == ref.rows(model, tokens)
+        folded, keys = [t.folded for t in tokens], [t.key for t in tokens]
+        _assert_arrays_equal(model._rows(folded, keys), ref.rows(model, folded, keys))
+
+
+def _assert_arrays_equal(got, expected) -> None:
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected, strict=True):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+@pytest.mark.parametrize("codes", [True, False], ids=["sorted codes", "pair by pair"])
+def test_words_bigrams_equal_a_dict_lookup_per_pair(codes, monkeypatch):
+    """Random texts of bigram words (and unknown words, cut into random sentences): the same sums, bit for
+    bit, as looking each adjacent pair up in the bigram dict; also on the path for bigram words with no row."""
+    model = default_word_model()
+    if not model._bigram:
+        pytest.skip("the shipped word model has no bigrams")
+    if not codes:
+        monkeypatch.setattr(model, "_bigram_codes", None)
+    words = [*sorted({w for pair in model._bigram for w in pair})[:300], "zzqx", "qwertyish", "the", "a"]
+    rng = random.Random(13)
+    pairs = sorted(model._bigram)
+    for _ in range(300):
+        picked = [
+            w
+            for _ in range(rng.randint(0, 20))
+            for w in (rng.choice(pairs) if rng.random() < 0.5 else [rng.choice(words)])
+        ]
+        n = len(picked)
+        last = np.zeros(n, dtype=bool)
+        last[rng.sample(range(n), min(n, rng.randint(0, 4)))] = True
+        if n:
+            last[-1] = True
+        rows, _ = model._rows(picked, picked)
+        known = rows >= 0
+        got = (np.zeros(n), np.zeros(n))
+        model._add_bigrams(picked, np.where(known, rows, 0), known, last, *got)
+        expected = (np.zeros(n), np.zeros(n))
+        ref.add_bigrams(model, picked, None, None, last, *expected)
+        _assert_arrays_equal(got, expected)
 
 
 def test_words_and_textnorm_memos_start_afresh_when_full(monkeypatch):
@@ -79,9 +118,11 @@ def test_words_and_textnorm_memos_start_afresh_when_full(monkeypatch):
     monkeypatch.setattr(textnorm, "_KEYS_LIMIT", 5)
     monkeypatch.setattr(words, "_MEMO_LIMIT", 5)
     model = default_word_model()
+    folded, keys = [t.folded for t in expected], [t.key for t in expected]
     for _ in range(2):
         assert tokenize(text) == expected
-        assert model._rows(expected) == ref.rows(model, expected)
+        _assert_arrays_equal(model._rows(folded, keys), ref.rows(model, folded, keys))
+        assert len(model._row_memo) <= 5 + len(set(folded))
     unseen = " ".join(f"zqx{i}word" for i in range(20))
     assert [t.key for t in tokenize(unseen)] == [f"zqx{i}word" for i in range(20)]
     assert len(textnorm._KEYS) <= 5

@@ -9,6 +9,7 @@ it. Where a curated lexicon entry covers the same words, the lexicon's highlight
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import chain
 
 import numpy as np
@@ -36,12 +37,19 @@ def word_scores(ctx: Context, model: LoadedWordModel) -> DocScores:
         for sentence, (lo, hi) in zip(ctx.sentences, ctx.token_ranges, strict=True)
         if sentence.kind in ("prose", "heading") and hi > lo
     ]
-    tokens = list(chain.from_iterable(ctx.tokens[lo:hi] for lo, hi in runs))
-    starts = list(chain.from_iterable(ctx.token_starts[lo:hi] for lo, hi in runs))
+    tokens = _take(ctx.tokens, runs)
+    starts = _take(ctx.token_starts, runs)
     lengths = [hi - lo for lo, hi in runs]
-    scores = model.score_flat(tokens, lengths, standing_flat(ctx.text, tokens, lengths, starts, quotes), starts)
+    standing = standing_flat(ctx.text, tokens, lengths, starts, quotes)
+    folded, keys = _take(ctx.token_folded, runs), _take(ctx.token_keys, runs)
+    scores = model.score_flat(tokens, lengths, standing, starts, folded, keys)
     ctx.cache[key] = scores
     return scores
+
+
+def _take(items: Sequence, runs: list[tuple[int, int]]) -> list:
+    """The items of every run ``items[lo:hi]``, one after another."""
+    return list(chain.from_iterable(items[lo:hi] for lo, hi in runs))
 
 
 def _pushes(s: TokenScore, before: str | None, after: str | None) -> list[tuple[str, float]]:
