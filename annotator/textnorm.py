@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from itertools import accumulate, repeat
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from nltk.stem.snowball import SnowballStemmer
@@ -75,25 +77,55 @@ def word_key(word: str) -> str:
     return _stemmer().stem(exact_key(word))
 
 
-_KEYS: dict[str, tuple[str, str]] = {}  # word -> (matching key, folded form), for tokenize
-_KEYS_LIMIT = 200_000  # words remembered before the memo starts afresh
+class Memo(dict):
+    """A dict that fills a missing key with ``fill(key)`` and starts afresh when it holds ``limit`` keys.
+
+    Reading many words through ``map(memo.__getitem__, words)`` stays in C for every word seen before: much
+    cheaper than an lru_cache call, or a look-up in a large table, per word."""
+
+    def __init__(self, fill: Callable[[str], Any], limit: int = 200_000) -> None:
+        super().__init__()
+        self.fill = fill
+        self.limit = limit
+
+    def __missing__(self, key: str) -> Any:
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[key] = self.fill(key)
+        return value
 
 
-def _keys(word: str) -> tuple[str, str]:
-    """(matching key, folded form) of a word not yet in ``_KEYS``; remembers it there."""
-    if len(_KEYS) >= _KEYS_LIMIT:
-        _KEYS.clear()
-    keys = _KEYS[word] = (word_key(word), exact_key(word))
-    return keys
+_KEY = Memo(word_key)  # word -> matching key, for tokenize
+_FOLDED = Memo(exact_key)  # word -> folded form
+_SPLIT_RE = re.compile(f"({_WORD_PATTERN})")  # split() keeps the words: gap, word, gap, ..., word, gap
 
 
-def tokenize(text: str) -> list[Token]:
+class Tokens(list):
+    """``tokenize``'s list of Tokens, with the same fields as columns (lists in token order), made while
+    tokenizing: detectors read whole columns (``Context``) without a pass over the tokens for each.
+    Treat it as read-only: a changed list no longer matches its columns."""
+
+    __slots__ = ("ends", "folded", "keys", "starts")
+
+    starts: list[int]
+    ends: list[int]
+    keys: list[str]
+    folded: list[str]
+
+
+def tokenize(text: str) -> Tokens:
     """Word tokens of ``text`` with offsets and matching keys."""
-    # The compiled pattern is the one nltk's RegexpTokenizer uses; finditer directly is several times faster,
-    # tuple.__new__ skips the named tuple's Python-level constructor (tokens are made by the thousand), and a
-    # plain dict look-up per word is cheaper than an lru_cache call.
-    new, known = tuple.__new__, _KEYS.get
-    return [new(Token, m.span() + (known(w := m.group()) or _keys(w))) for m in WORD_RE.finditer(text)]
+    # The pattern is the one nltk's RegexpTokenizer uses. One split gives the words and the gaps between them
+    # (their lengths give every offset), the keys come through the memos, and tuple.__new__ makes each Token
+    # without the named tuple's Python-level constructor: every per-token step runs in C.
+    parts = _SPLIT_RE.split(text)
+    bounds = list(accumulate(map(len, parts)))  # bounds[j]: where parts[j] ends
+    words = parts[1::2]
+    starts, ends = bounds[0:-1:2], bounds[1::2]
+    keys, folded = list(map(_KEY.__getitem__, words)), list(map(_FOLDED.__getitem__, words))
+    tokens = Tokens(map(tuple.__new__, repeat(Token), zip(starts, ends, keys, folded, strict=True)))
+    tokens.starts, tokens.ends, tokens.keys, tokens.folded = starts, ends, keys, folded
+    return tokens
 
 
 def phrase_keys(phrase: str, stem: bool = True) -> tuple[str, ...]:
@@ -111,9 +143,24 @@ def phrase_words(phrase: str) -> tuple[str, ...]:
 # "hysterically" -> "hysterical"/"hysteric", "terribly" -> "terrible". Derivational endings (-er, -ous,
 # -ness, -ism ...) are deliberately absent: "rioter" is not "riot" and "outrageous" is not "outraged".
 _INFLECTIONS = (
-    ("ies", "y"), ("ied", "y"), ("ier", "y"), ("iest", "y"), ("ily", "y"), ("es", ""), ("s", ""), ("s'", ""),
-    ("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"), ("ly", ""), ("ally", ""), ("ly", "le"),
-    ("ves", "f"), ("ves", "fe"),
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ier", "y"),
+    ("iest", "y"),
+    ("ily", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("s'", ""),
+    ("ed", ""),
+    ("ed", "e"),
+    ("d", ""),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ly", ""),
+    ("ally", ""),
+    ("ly", "le"),
+    ("ves", "f"),
+    ("ves", "fe"),
 )
 
 

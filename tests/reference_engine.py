@@ -99,6 +99,13 @@ def add_bigrams(model: LoadedWordModel, folded, rows, known, last, before, after
             after[k] += w[1]
 
 
+def tokenize(text: str) -> list[Token]:
+    """One match at a time, the keys through the cached functions (a plain list: no columns)."""
+    from annotator.textnorm import WORD_RE, exact_key, word_key
+
+    return [Token(m.start(), m.end(), word_key(m.group()), exact_key(m.group())) for m in WORD_RE.finditer(text)]
+
+
 def is_reported(text: str) -> bool:
     """The full pattern on every sentence."""
     from annotator.voice import _patterns
@@ -117,6 +124,7 @@ def reference_engine(monkeypatch) -> None:
     """Swap every reference above into the engine (undone when the test ends)."""
     import annotator.detectors.loaded_words as loaded_words
     import annotator.model.word_features as word_features
+    import annotator.pipeline as pipeline
     import annotator.segment as segment
     import annotator.voice as voice
 
@@ -129,3 +137,4 @@ def reference_engine(monkeypatch) -> None:
     monkeypatch.setattr(voice, "_SINGLE_QUOTE", OLD_SINGLE_QUOTE)
     monkeypatch.setattr(voice, "_ANY_QUOTE", re.compile(""))  # never skip find_quotes' scan
     monkeypatch.setattr(segment, "_punkt_spans", punkt_spans)
+    monkeypatch.setattr(pipeline, "tokenize", tokenize)  # and so Context's path for tokens without columns

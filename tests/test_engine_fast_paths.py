@@ -19,7 +19,7 @@ from annotator.lexicon import default_lexicon
 from annotator.model.word_features import standing_flat, standing_rows
 from annotator.model.words import default_word_model
 from annotator.segment import _punkt_spans, segment
-from annotator.textnorm import tokenize
+from annotator.textnorm import Token, tokenize
 from annotator.voice import _SINGLE_QUOTE, find_quotes, is_reported
 from tests import reference_engine as ref
 from tests.conftest import CORPUS, SAMPLES
@@ -59,6 +59,39 @@ def test_word_features_standing_rows_equal_the_token_loop():
         expected = ref.standing_flat(text, flat, lengths, [t.start for t in flat], quotes)
         assert np.array_equal(standing_rows(text, sentences, quotes), expected), text
         assert np.array_equal(standing_flat(text, flat, lengths, [t.start for t in flat], quotes), expected)
+
+
+def test_textnorm_tokenize_equals_one_match_at_a_time():
+    """Random text of words, apostrophes, underscores, digits, accents and spaces: the same Tokens, and
+    columns that hold their fields."""
+    rng = random.Random(17)
+    pieces = [
+        "a",
+        "Kiev",
+        "’",
+        "'",
+        "ʼ",
+        "_",
+        "x_y",
+        "é",
+        "É",
+        "e\u0301",
+        "2024",
+        " ",
+        "\n",
+        "-",
+        "d'etat",
+        "s",
+        ".",
+        "李",
+    ]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        tokens = tokenize(text)
+        assert tokens == ref.tokenize(text), repr(text)
+        assert all(type(t) is Token for t in tokens)
+        columns = (tokens.starts, tokens.ends, tokens.keys, tokens.folded)
+        assert columns == tuple(list(c) for c in zip(*tokens, strict=True)) if tokens else all(not c for c in columns)
 
 
 def test_words_rows_equal_two_table_lookups_per_token():
@@ -110,22 +143,22 @@ def test_words_bigrams_equal_a_dict_lookup_per_pair(codes, monkeypatch):
 
 
 def test_words_and_textnorm_memos_start_afresh_when_full(monkeypatch):
-    import annotator.model.words as words
     import annotator.textnorm as textnorm
 
     text = (SAMPLES / "border_surge.txt").read_text(encoding="utf-8")
     expected = tokenize(text)
-    monkeypatch.setattr(textnorm, "_KEYS_LIMIT", 5)
-    monkeypatch.setattr(words, "_MEMO_LIMIT", 5)
     model = default_word_model()
+    for memo in (textnorm._KEY, textnorm._FOLDED, model._row_memo, model._stem_memo):
+        monkeypatch.setattr(memo, "limit", 5)
+        memo.clear()  # (only words seen again are read from a memo: the results do not change)
     folded, keys = [t.folded for t in expected], [t.key for t in expected]
     for _ in range(2):
         assert tokenize(text) == expected
         _assert_arrays_equal(model._rows(folded, keys), ref.rows(model, folded, keys))
-        assert len(model._row_memo) <= 5 + len(set(folded))
+        assert len(model._row_memo) <= 5 and len(model._stem_memo) <= 5
     unseen = " ".join(f"zqx{i}word" for i in range(20))
     assert [t.key for t in tokenize(unseen)] == [f"zqx{i}word" for i in range(20)]
-    assert len(textnorm._KEYS) <= 5
+    assert len(textnorm._KEY) <= 5 and len(textnorm._FOLDED) <= 5
 
 
 @pytest.mark.parametrize(

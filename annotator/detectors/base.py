@@ -11,7 +11,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from annotator.document import Annotation, Sentence, Span
-from annotator.textnorm import Token
+from annotator.textnorm import Token, Tokens
 from annotator.voice import Quote, QuoteIndex
 
 if TYPE_CHECKING:
@@ -41,8 +41,13 @@ class Context:
     def __post_init__(self) -> None:
         self._starts = [s.span.start for s in self.sentences]
         self.quote_index = QuoteIndex(self.quotes)
-        self.token_starts = token_starts = list(map(_START, self.tokens))
-        self._token_ends = token_ends = list(map(_END, self.tokens))
+        tokens = self.tokens
+        if isinstance(tokens, Tokens):  # from tokenize: its columns are made already
+            self.token_starts, self._token_ends = token_starts, token_ends = tokens.starts, tokens.ends
+            self.__dict__["token_keys"], self.__dict__["token_folded"] = tokens.keys, tokens.folded  # cached
+        else:
+            self.token_starts = token_starts = list(map(_START, tokens))
+            self._token_ends = token_ends = list(map(_END, tokens))
         self.token_ranges: list[tuple[int, int]] = []
         for sentence in self.sentences:
             lo = bisect_left(token_starts, sentence.span.start)

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain, pairwise
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
 from annotator.model.word_features import STANDING, sentence_tokens
-from annotator.textnorm import Token
+from annotator.textnorm import Memo, Token
 
 MODEL_FILE = Path(__file__).resolve().parent.parent.parent / "models" / "loaded_words.npz"
 FORMAT_VERSION = 1
@@ -48,18 +48,6 @@ _ARRAYS = (
 
 class WordModelError(ValueError):
     """The loaded-word model file is missing, damaged or of another format (a one-line message)."""
-
-
-class _Memo(dict):
-    """A dict that fills a missing key from ``fill`` (called once per key): look-ups stay in C."""
-
-    def __init__(self, fill: Callable[[str], Any]) -> None:
-        super().__init__()
-        self.fill = fill
-
-    def __missing__(self, key: str) -> Any:
-        value = self[key] = self.fill(key)
-        return value
 
 
 def _bigram_table(
@@ -180,8 +168,8 @@ class LoadedWordModel:
         # the bigrams as codes of two table rows (first * rows + second), sorted, when every bigram word has a
         # row: a whole document's pairs are then looked up in one array search (see _add_bigrams)
         self._bigram_codes, self._bigram_weights = _bigram_table(self._bigram, self._index, len(words))
-        self._row_memo = _Memo(lambda folded: self._index.get(folded, -1))  # see _rows
-        self._stem_memo = _Memo(lambda key: self._stem_weight.get(key, 0.0))
+        self._row_memo = Memo(lambda folded: self._index.get(folded, -1), _MEMO_LIMIT)  # see _rows
+        self._stem_memo = Memo(lambda key: self._stem_weight.get(key, 0.0), _MEMO_LIMIT)
 
     # ---- loading ---------------------------------------------------------------------------------
 
@@ -307,9 +295,6 @@ class LoadedWordModel:
         small dict of the words seen recently is much cheaper than one in the large ones per token.
         """
         rows, stems = self._row_memo, self._stem_memo
-        if len(rows) > _MEMO_LIMIT or len(stems) > _MEMO_LIMIT:
-            rows.clear()
-            stems.clear()
         n = len(folded)
         return (
             np.fromiter(map(rows.__getitem__, folded), dtype=np.int64, count=n),
