@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import compress, count, pairwise
+from functools import lru_cache, partial
 from pathlib import Path
+
+import numpy as np
 
 from annotator.lexicon.loader import (
     CATEGORIES_FILE,
@@ -24,7 +25,7 @@ from annotator.lexicon.loader import (
     load_entries,
     load_phrases,
 )
-from annotator.textnorm import Token, lemma_forms, phrase_keys, phrase_words, tokenize
+from annotator.textnorm import Memo, Token, lemma_forms, phrase_keys, phrase_words, tokenize
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,18 @@ class Lexicon:
                     else:
                         singles.setdefault(first, []).append((phrase, entry))
             self._pairs[stemmed], self._singles[stemmed] = pairs, singles
+        # key -> what it can be in a term, as bits (_SINGLE, _FIRST, _SECOND), remembered for the keys seen
+        self._roles: dict[bool, Memo] = {
+            stemmed: Memo(
+                partial(
+                    _role,
+                    frozenset(self._singles[stemmed]),
+                    frozenset(p[0] for p in self._pairs[stemmed]),
+                    frozenset(p[1] for p in self._pairs[stemmed]),
+                )
+            )
+            for stemmed in (True, False)
+        }
         seen: set[int] = set()
         # entry -> stemmed keys of the words that mark a literal use (see LexiconEntry.literal_context)
         self._literal: dict[int, frozenset[str]] = {}
@@ -181,11 +194,21 @@ class Lexicon:
     def _term_starts(self, stemmed: bool, keys: Sequence[str]) -> list[int]:
         """Indexes where a term of the stemmed (or exact) index can start: a single-word term's key, or the
         first two keys of a longer term ("the" alone starts nothing; "the big" may start "the big lie")."""
-        singles, pairs = self._singles[stemmed], self._pairs[stemmed]
-        firsts = singles.keys() & keys
-        starts = list(compress(count(), map(firsts.__contains__, keys))) if firsts else []
-        if pairs and len(keys) > 1:
-            starts = _union(starts, list(compress(count(), map(pairs.__contains__, pairwise(keys)))))
+        pairs = self._pairs[stemmed]
+        if not keys or not (pairs or self._singles[stemmed]):
+            return []
+        role = self._roles[stemmed].__getitem__
+        # a pair can start where a first key stands before a second key; the dict says which pairs are
+        if len(keys) < _ARRAY_FROM:  # a quotation's few words: numpy calls would cost more than they save
+            roles = list(map(role, keys))
+            starts = [i for i, r in enumerate(roles) if r & _SINGLE]
+            maybe = [i for i in range(len(roles) - 1) if roles[i] & _FIRST and roles[i + 1] & _SECOND]
+        else:
+            array = np.fromiter(map(role, keys), dtype=np.uint8, count=len(keys))
+            starts = np.flatnonzero(array & _SINGLE).tolist()
+            maybe = np.flatnonzero((array[:-1] & _FIRST) & ((array[1:] & _SECOND) >> 1)).tolist()
+        if pairs and maybe:
+            starts = _union(starts, [i for i in maybe if (keys[i], keys[i + 1]) in pairs])
         return starts
 
     def _inflected(self, keys: tuple[str, ...], words: Sequence[str]) -> bool:
@@ -206,6 +229,15 @@ class Lexicon:
 
     def match(self, text: str) -> list[LexiconMatch]:
         return self.match_tokens(tokenize(text))
+
+
+_SINGLE, _FIRST, _SECOND = 1, 2, 4  # a one-word term's key; the first, the second key of a longer term
+_ARRAY_FROM = 32  # keys: from this many on, _term_starts works on arrays
+
+
+def _role(singles: frozenset[str], firsts: frozenset[str], seconds: frozenset[str], key: str) -> int:
+    """What ``key`` can be in a term of an index, as bits: _SINGLE, _FIRST, _SECOND."""
+    return (key in singles) * _SINGLE | (key in firsts) * _FIRST | (key in seconds) * _SECOND
 
 
 def _union(a: list[int], b: list[int]) -> list[int]:
