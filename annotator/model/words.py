@@ -26,6 +26,7 @@ import numpy as np
 from annotator.model.word_features import STANDING, sentence_tokens
 from annotator.textnorm import Memo, Token
 
+_OWN, _BEFORE, _AFTER, _TONE, _CONTENT = range(5)  # columns of LoadedWordModel._table
 MODEL_FILE = Path(__file__).resolve().parent.parent.parent / "models" / "loaded_words.npz"
 FORMAT_VERSION = 1
 _MEMO_LIMIT = 200_000  # words remembered by LoadedWordModel._rows before it starts afresh
@@ -155,6 +156,7 @@ class LoadedWordModel:
             if alt:
                 self._alternatives[w] = tuple(alt.split("|"))
         self._function_list = self._function.tolist()
+        self._table = self._word_table()
         # optional (models trained with bigrams): (first, second) -> (weight on second, weight on first)
         self._bigram: dict[tuple[str, ...], tuple[float, float]] = {}
         if "bigrams" in arrays:
@@ -262,24 +264,23 @@ class LoadedWordModel:
         last = np.zeros(n, dtype=bool)
         last[(np.cumsum(lengths) - 1)[lengths > 0]] = True
         known = idx >= 0
-        safe = np.where(known, idx, 0)
-        own = np.where(known, self._own[safe], self._oov["own"])
+        table = self._table[idx]  # one gather: row -1, the table's last, is the unknown word's
+        own = table[:, _OWN].copy()
         unknown = np.flatnonzero(~known).tolist()
         if unknown:
             digits = [k for k in unknown if folded[k][:1].isdigit()]
             own[digits] += self._oov.get("digit", 0.0)
         own += stem
         before = np.zeros(n)
-        before[1:] = np.where(known[:-1], self._before[safe[:-1]], self._oov["before"])
+        before[1:] = table[:-1, _BEFORE]
         before[first] = 0.0
         after = np.zeros(n)
-        after[:-1] = np.where(known[1:], self._after[safe[1:]], self._oov["after"])
+        after[:-1] = table[1:, _AFTER]
         after[last] = 0.0
         if self._bigram:
-            self._add_bigrams(folded, safe, known, last, before, after)
-        content = known & (idx < self._n_vec) & ~self._function[safe]
-        counts = np.bincount(sent, weights=content.astype(np.float64), minlength=len(lengths))
-        sums = np.bincount(sent, weights=np.where(content, self._tone[safe], 0.0), minlength=len(lengths))
+            self._add_bigrams(folded, idx, known, last, before, after)
+        counts = np.bincount(sent, weights=table[:, _CONTENT], minlength=len(lengths))
+        sums = np.bincount(sent, weights=table[:, _TONE], minlength=len(lengths))
         tone = (sums / np.maximum(counts, 1.0))[sent]
         rows = standing.astype(np.float64)
         standing = sum(rows[:, k] * self._standing[k] for k in range(rows.shape[1]))  # element-wise: batch-independent
@@ -287,6 +288,20 @@ class LoadedWordModel:
         prob = 1.0 / (1.0 + np.exp(-logit))
         parts = {"own": own, "before": before, "after": after, "tone": tone, "standing": standing}
         return DocScores(tokens, prob, parts, self._intercept, starts)
+
+    def _word_table(self) -> np.ndarray:
+        """Every word's parts as one row (columns _OWN, _BEFORE, _AFTER, _TONE, _CONTENT) plus a last row for
+        unknown words: one gather per document instead of one per part (and a cache line per word).
+
+        _TONE is the word's tone where it counts towards its sentence's (a content word with a vector) and 0
+        elsewhere; _CONTENT is 1.0 there and 0.0 elsewhere: the terms of the sentence's mean."""
+        n = len(self._words)
+        content = (np.arange(n) < self._n_vec) & ~self._function
+        words = np.column_stack(
+            [self._own, self._before, self._after, np.where(content, self._tone, 0.0), content.astype(np.float64)]
+        )
+        oov = [self._oov["own"], self._oov["before"], self._oov["after"], 0.0, 0.0]
+        return np.vstack([words, np.asarray([oov], dtype=np.float64)])
 
     def _rows(self, folded: Sequence[str], keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Each token's row in the word tables (-1 for an unknown word) and its stem weight, as arrays.
@@ -312,7 +327,7 @@ class LoadedWordModel:
     ) -> None:
         """Add each adjacent pair's weights: on its second word as context before it, on its first as after.
 
-        ``rows``: the tokens' rows in the word tables (any row where ``known`` is False)."""
+        ``rows``: the tokens' rows in the word tables (any number where ``known`` is False)."""
         if self._bigram_codes is None:  # a bigram word without a row: look the pairs up one by one
             weights = list(map(self._bigram.get, pairwise(folded)))
             hits = np.fromiter((k for k, w in enumerate(weights) if w is not None), dtype=np.int64)
