@@ -95,37 +95,113 @@ class Memo(dict):
         return value
 
 
-_KEY = Memo(word_key)  # word -> matching key, for tokenize
-_FOLDED = Memo(exact_key)  # word -> folded form
+class Vocabulary:
+    """Every distinct word ``tokenize`` has met, numbered in the order met, with its key and folded form.
+
+    Tokens carry their word's number (``Tokens.ids``), so what depends on the word alone (a model's score
+    parts, a lexicon's index entries) can be kept in arrays by number (``WordTable``) and read for a whole
+    document with one array index, instead of one dict look-up per token. Starts afresh (a new
+    ``generation``, numbers from 0) before a text would take it past ``limit`` words.
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self.generation = 0
+        self.keys: list[str] = []  # by number
+        self.folded: list[str] = []
+        self._numbers = Memo(self._add, limit=2**62)  # word -> number (cleared by reset only)
+
+    def _add(self, word: str) -> int:
+        self.keys.append(word_key(word))
+        self.folded.append(exact_key(word))
+        return len(self.keys) - 1
+
+    def numbers(self, words: list[str]) -> list[int]:
+        """The number of each word (new words are numbered as they come)."""
+        if len(self._numbers) + len(words) > self.limit and self._numbers:
+            self.reset()
+        return list(map(self._numbers.__getitem__, words))
+
+    def reset(self) -> None:
+        """Forget every word: numbers start again from 0 in a new generation."""
+        self._numbers.clear()
+        self.keys, self.folded = [], []  # new lists: a reader of the old ones keeps them whole
+        self.generation += 1
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+VOCABULARY = Vocabulary()
 _SPLIT_RE = re.compile(f"({_WORD_PATTERN})")  # split() keeps the words: gap, word, gap, ..., word, gap
 
 
 class Tokens(list):
     """``tokenize``'s list of Tokens, with the same fields as columns (lists in token order), made while
-    tokenizing: detectors read whole columns (``Context``) without a pass over the tokens for each.
+    tokenizing: detectors read whole columns (``Context``) without a pass over the tokens for each, and
+    each word's number in ``VOCABULARY`` (valid while its ``generation`` is the vocabulary's).
     Treat it as read-only: a changed list no longer matches its columns."""
 
-    __slots__ = ("ends", "folded", "keys", "starts")
+    __slots__ = ("ends", "folded", "generation", "ids", "keys", "starts")
 
     starts: list[int]
     ends: list[int]
     keys: list[str]
     folded: list[str]
+    ids: list[int]
+    generation: int
 
 
 def tokenize(text: str) -> Tokens:
     """Word tokens of ``text`` with offsets and matching keys."""
     # The pattern is the one nltk's RegexpTokenizer uses. One split gives the words and the gaps between them
-    # (their lengths give every offset), the keys come through the memos, and tuple.__new__ makes each Token
-    # without the named tuple's Python-level constructor: every per-token step runs in C.
+    # (their lengths give every offset), the keys come by the words' numbers, and tuple.__new__ makes each
+    # Token without the named tuple's Python-level constructor: every per-token step runs in C.
     parts = _SPLIT_RE.split(text)
     bounds = list(accumulate(map(len, parts)))  # bounds[j]: where parts[j] ends
-    words = parts[1::2]
     starts, ends = bounds[0:-1:2], bounds[1::2]
-    keys, folded = list(map(_KEY.__getitem__, words)), list(map(_FOLDED.__getitem__, words))
+    ids = VOCABULARY.numbers(parts[1::2])
+    keys, folded = list(map(VOCABULARY.keys.__getitem__, ids)), list(map(VOCABULARY.folded.__getitem__, ids))
     tokens = Tokens(map(tuple.__new__, repeat(Token), zip(starts, ends, keys, folded, strict=True)))
     tokens.starts, tokens.ends, tokens.keys, tokens.folded = starts, ends, keys, folded
+    tokens.ids, tokens.generation = ids, VOCABULARY.generation
     return tokens
+
+
+class WordTable:
+    """Per-word values kept by ``VOCABULARY`` number: ``take(ids)`` gives the rows of a document's words.
+
+    ``fill(keys, folded)`` computes the rows (a 1-D or 2-D array, ``dtype``) of words by their keys and
+    folded forms; it is called for the words numbered since the last call, and for all of them again after
+    the vocabulary starts afresh. Rows of words met together sit together, so a document's rows are few
+    cache lines, not one in each of several large tables per word.
+    """
+
+    def __init__(self, fill: Callable[[list[str], list[str]], Any], dtype: Any, width: int | None = None) -> None:
+        import numpy as np
+
+        self._np = np
+        self.fill = fill
+        self._shape = () if width is None else (width,)
+        self._rows = np.zeros((0, *self._shape), dtype=dtype)
+        self._size = 0
+        self._generation = VOCABULARY.generation
+
+    def take(self, ids: Any) -> Any:
+        """The rows of the words numbered ``ids`` (an integer array of the current generation)."""
+        vocabulary = VOCABULARY
+        if self._generation != vocabulary.generation:
+            self._size, self._generation = 0, vocabulary.generation
+        if self._size < len(vocabulary):
+            new = self.fill(vocabulary.keys[self._size :], vocabulary.folded[self._size :])
+            end = len(vocabulary)
+            if end > len(self._rows):  # grow by doubling: amortised constant cost per word
+                grown = self._np.zeros((max(end, 2 * len(self._rows), 1024), *self._shape), dtype=self._rows.dtype)
+                grown[: self._size] = self._rows[: self._size]
+                self._rows = grown
+            self._rows[self._size : end] = new
+            self._size = end
+        return self._rows[ids]
 
 
 def phrase_keys(phrase: str, stem: bool = True) -> tuple[str, ...]:

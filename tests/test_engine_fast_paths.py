@@ -142,23 +142,50 @@ def test_words_bigrams_equal_a_dict_lookup_per_pair(codes, monkeypatch):
         _assert_arrays_equal(got, expected)
 
 
-def test_words_and_textnorm_memos_start_afresh_when_full(monkeypatch):
-    import annotator.textnorm as textnorm
-
+def test_words_memos_start_afresh_when_full(monkeypatch):
     text = (SAMPLES / "border_surge.txt").read_text(encoding="utf-8")
-    expected = tokenize(text)
+    tokens = tokenize(text)
     model = default_word_model()
-    for memo in (textnorm._KEY, textnorm._FOLDED, model._row_memo, model._stem_memo):
+    for memo in (model._row_memo, model._stem_memo):
         monkeypatch.setattr(memo, "limit", 5)
         memo.clear()  # (only words seen again are read from a memo: the results do not change)
-    folded, keys = [t.folded for t in expected], [t.key for t in expected]
+    folded, keys = [t.folded for t in tokens], [t.key for t in tokens]
     for _ in range(2):
-        assert tokenize(text) == expected
         _assert_arrays_equal(model._rows(folded, keys), ref.rows(model, folded, keys))
         assert len(model._row_memo) <= 5 and len(model._stem_memo) <= 5
-    unseen = " ".join(f"zqx{i}word" for i in range(20))
-    assert [t.key for t in tokenize(unseen)] == [f"zqx{i}word" for i in range(20)]
-    assert len(textnorm._KEY) <= 5 and len(textnorm._FOLDED) <= 5
+
+
+def _scores(model, tokens, ids=None):
+    text_tokens = list(tokens)
+    standing = np.zeros((len(text_tokens), 4), dtype=np.float32)
+    scores = model.score_flat(text_tokens, [len(text_tokens)], standing, ids=ids)
+    return [scores.probability, *scores.parts.values()] if len(text_tokens) else []
+
+
+def test_textnorm_vocabulary_starts_afresh_and_word_tables_follow(monkeypatch):
+    """With a tiny vocabulary every text starts a new generation: the tokens stay the same, numbers of an
+    older generation are not used (Context.word_ids), and the model's tables by number are refilled, giving
+    the scores its look-ups by word give."""
+    from annotator.textnorm import VOCABULARY
+
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLE_TEXTS]
+    expected = [tokenize(t) for t in texts]
+    model = default_word_model()
+    monkeypatch.setattr(VOCABULARY, "limit", 5)
+    for _ in range(2):
+        for text, want in zip(texts, expected, strict=True):
+            generation = VOCABULARY.generation
+            tokens = tokenize(text)
+            assert tokens == want and VOCABULARY.generation == generation + 1
+            assert [VOCABULARY.keys[i] for i in tokens.ids] == [t.key for t in tokens]
+            ctx = Context(text, segment(text), find_quotes(text), tokens)
+            ids = ctx.word_ids()
+            assert ids is not None and ids.tolist() == tokens.ids
+            got = _scores(model, tokens, ids)
+            for a, b in zip(got, _scores(model, tokens), strict=True):
+                assert np.array_equal(a, b)
+            tokenize("a new generation")
+            assert ctx.word_ids() is None  # its numbers are of the last generation
 
 
 @pytest.mark.parametrize(

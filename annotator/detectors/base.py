@@ -10,8 +10,10 @@ from itertools import pairwise
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from annotator.document import Annotation, Sentence, Span
-from annotator.textnorm import Token, Tokens
+from annotator.textnorm import VOCABULARY, Token, Tokens
 from annotator.voice import Quote, QuoteIndex
 
 if TYPE_CHECKING:
@@ -56,6 +58,17 @@ class Context:
             self.token_ranges.append((lo, bisect_right(token_ends, sentence.span.end, lo, hi)))
         # sentences from ``segment`` come in order and never overlap; hand-made ones might
         self._ranges_in_order = all(a[1] <= b[0] for a, b in pairwise(self.token_ranges))
+
+    def word_ids(self) -> np.ndarray | None:
+        """Every token's word number in ``VOCABULARY`` (for ``WordTable.take``), or None when the tokens do
+        not carry numbers of the vocabulary's current generation (then read the tokens' keys instead)."""
+        tokens = self.tokens
+        if not isinstance(tokens, Tokens) or tokens.generation != VOCABULARY.generation:
+            return None
+        ids = self.cache.get("word_ids")
+        if ids is None:
+            ids = self.cache["word_ids"] = np.asarray(tokens.ids, dtype=np.intp)
+        return ids
 
     @cached_property
     def sentence_tokens(self) -> list[Sequence[Token]]:

@@ -37,18 +37,36 @@ def word_scores(ctx: Context, model: LoadedWordModel) -> DocScores:
         for sentence, (lo, hi) in zip(ctx.sentences, ctx.token_ranges, strict=True)
         if sentence.kind in ("prose", "heading") and hi > lo
     ]
+    lengths = [hi - lo for lo, hi in runs]
+    runs = _joined(runs)
     tokens = _take(ctx.tokens, runs)
     starts = _take(ctx.token_starts, runs)
-    lengths = [hi - lo for lo, hi in runs]
     standing = standing_flat(ctx.text, tokens, lengths, starts, quotes)
     folded, keys = _take(ctx.token_folded, runs), _take(ctx.token_keys, runs)
-    scores = model.score_flat(tokens, lengths, standing, starts, folded, keys)
+    ids = ctx.word_ids() if runs else None
+    if ids is not None:
+        ids = ids[runs[0][0] : runs[0][1]] if len(runs) == 1 else np.concatenate([ids[lo:hi] for lo, hi in runs])
+    scores = model.score_flat(tokens, lengths, standing, starts, folded, keys, ids)
     ctx.cache[key] = scores
     return scores
 
 
+def _joined(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs in order with each run that starts where the previous one ends joined to it (often one is left:
+    the whole document)."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in runs:
+        if out and out[-1][1] == lo:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def _take(items: Sequence, runs: list[tuple[int, int]]) -> list:
     """The items of every run ``items[lo:hi]``, one after another."""
+    if len(runs) == 1:
+        return list(items[runs[0][0] : runs[0][1]])
     return list(chain.from_iterable(items[lo:hi] for lo, hi in runs))
 
 
