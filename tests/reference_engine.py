@@ -51,7 +51,7 @@ def match_tokens(lexicon: Lexicon, tokens: Sequence[Token]) -> list[LexiconMatch
     return matches
 
 
-def match_runs(lexicon: Lexicon, tokens, runs, keys=None, folded=None) -> list[LexiconMatch]:
+def match_runs(lexicon: Lexicon, tokens, runs, keys=None, folded=None, ids=None) -> list[LexiconMatch]:
     return [m for lo, hi in runs for m in match_tokens(lexicon, tokens[lo:hi])]
 
 

@@ -42,7 +42,9 @@ def test_lexicon_match_runs_equals_matching_each_sentence(which):
         tokens = tokenize(text)
         cuts = sorted(rng.sample(range(len(tokens) + 1), min(len(tokens) + 1, rng.randint(0, 8))))
         runs = [(a, b) for a, b in zip([0, *cuts], [*cuts, len(tokens)], strict=True) if rng.random() < 0.8]
-        assert lexicon.match_runs(tokens, runs) == ref.match_runs(lexicon, tokens, runs), text
+        expected = ref.match_runs(lexicon, tokens, runs)
+        assert lexicon.match_runs(tokens, runs) == expected, text
+        assert lexicon.match_runs(tokens, runs, ids=np.asarray(tokens.ids)) == expected, text  # roles by number
 
 
 def test_word_features_standing_rows_equal_the_token_loop():
@@ -164,8 +166,8 @@ def _scores(model, tokens, ids=None):
 
 def test_textnorm_vocabulary_starts_afresh_and_word_tables_follow(monkeypatch):
     """With a tiny vocabulary every text starts a new generation: the tokens stay the same, numbers of an
-    older generation are not used (Context.word_ids), and the model's tables by number are refilled, giving
-    the scores its look-ups by word give."""
+    older generation are not used (Context.word_ids), and the tables by number are refilled, giving the
+    model's scores and the lexicon's matches that their look-ups by word give."""
     from annotator.textnorm import VOCABULARY
 
     texts = [p.read_text(encoding="utf-8") for p in SAMPLE_TEXTS]
@@ -181,6 +183,8 @@ def test_textnorm_vocabulary_starts_afresh_and_word_tables_follow(monkeypatch):
             ctx = Context(text, segment(text), find_quotes(text), tokens)
             ids = ctx.word_ids()
             assert ids is not None and ids.tolist() == tokens.ids
+            runs = [(0, len(tokens))]
+            assert default_lexicon().match_runs(tokens, runs, ids=ids) == default_lexicon().match_runs(tokens, runs)
             got = _scores(model, tokens, ids)
             for a, b in zip(got, _scores(model, tokens), strict=True):
                 assert np.array_equal(a, b)

@@ -90,7 +90,9 @@ class Context:
         """``lexicon``'s matches in every sentence, in order: what matching each sentence's tokens on its own
         gives, found in one pass over the document's tokens."""
         if self._ranges_in_order:
-            return lexicon.match_runs(self.tokens, self.token_ranges, self.token_keys, self.token_folded)
+            return lexicon.match_runs(
+                self.tokens, self.token_ranges, self.token_keys, self.token_folded, self.word_ids()
+            )
         return [m for tokens in self.sentence_tokens for m in lexicon.match_tokens(tokens)]
 
     def tokens_in(self, span: Span) -> Sequence[Token]:

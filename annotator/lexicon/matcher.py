@@ -25,7 +25,7 @@ from annotator.lexicon.loader import (
     load_entries,
     load_phrases,
 )
-from annotator.textnorm import Memo, Token, lemma_forms, phrase_keys, phrase_words, tokenize
+from annotator.textnorm import Memo, Token, WordTable, lemma_forms, phrase_keys, phrase_words, tokenize
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,9 @@ class Lexicon:
             )
             for stemmed in (True, False)
         }
+        # both roles of each word by vocabulary number (the stemmed index's in the low bits, the exact one's
+        # shifted by _EXACT), for tokens that carry numbers
+        self._role_table = WordTable(self._word_roles, np.uint8)
         seen: set[int] = set()
         # entry -> stemmed keys of the words that mark a literal use (see LexiconEntry.literal_context)
         self._literal: dict[int, frozenset[str]] = {}
@@ -142,11 +145,13 @@ class Lexicon:
         runs: Sequence[tuple[int, int]],
         keys: Sequence[str] | None = None,
         folded: Sequence[str] | None = None,
+        ids: np.ndarray | None = None,
     ) -> list[LexiconMatch]:
         """``match_tokens`` on each run ``tokens[lo:hi]`` (e.g. each sentence), the matches one after another.
 
         Runs are in order and do not overlap. ``keys`` and ``folded`` are the tokens' ``key`` and ``folded``
-        forms when the caller has them already. A term never spans two runs, and its literal-context words
+        forms when the caller has them already, ``ids`` their word numbers in the current ``VOCABULARY``
+        when they carry them (``Context.word_ids``). A term never spans two runs, and its literal-context words
         are looked for inside its own run only, as when each run is matched on its own; but the tokens that
         can start a term are found in one pass over the whole document, not one list per sentence.
         """
@@ -155,7 +160,13 @@ class Lexicon:
         exact = [t.folded for t in tokens] if folded is None else folded
         # Most words start no term: find the few places where one can start in one pass, then try the
         # phrases only there.
-        starts = _union(self._term_starts(True, stems), self._term_starts(False, exact))
+        if ids is not None and len(ids) >= _ARRAY_FROM:
+            roles = self._role_table.take(ids)
+            starts = _union(
+                self._term_starts(True, stems, roles & _ROLES), self._term_starts(False, exact, roles >> _EXACT)
+            )
+        else:
+            starts = _union(self._term_starts(True, stems), self._term_starts(False, exact))
         if not starts:
             return matches
         stem_pairs, exact_pairs = self._pairs[True], self._pairs[False]
@@ -191,25 +202,31 @@ class Lexicon:
                 after = i + best_size
         return matches
 
-    def _term_starts(self, stemmed: bool, keys: Sequence[str]) -> list[int]:
+    def _term_starts(self, stemmed: bool, keys: Sequence[str], roles: np.ndarray | None = None) -> list[int]:
         """Indexes where a term of the stemmed (or exact) index can start: a single-word term's key, or the
-        first two keys of a longer term ("the" alone starts nothing; "the big" may start "the big lie")."""
+        first two keys of a longer term ("the" alone starts nothing; "the big" may start "the big lie").
+        ``roles``: the keys' roles in that index (``_role``) when the caller has them."""
         pairs = self._pairs[stemmed]
         if not keys or not (pairs or self._singles[stemmed]):
             return []
-        role = self._roles[stemmed].__getitem__
         # a pair can start where a first key stands before a second key; the dict says which pairs are
-        if len(keys) < _ARRAY_FROM:  # a quotation's few words: numpy calls would cost more than they save
-            roles = list(map(role, keys))
-            starts = [i for i, r in enumerate(roles) if r & _SINGLE]
-            maybe = [i for i in range(len(roles) - 1) if roles[i] & _FIRST and roles[i + 1] & _SECOND]
+        if roles is None and len(keys) < _ARRAY_FROM:  # a quotation's few words: numpy calls cost more
+            listed = list(map(self._roles[stemmed].__getitem__, keys))
+            starts = [i for i, r in enumerate(listed) if r & _SINGLE]
+            maybe = [i for i in range(len(listed) - 1) if listed[i] & _FIRST and listed[i + 1] & _SECOND]
         else:
-            array = np.fromiter(map(role, keys), dtype=np.uint8, count=len(keys))
-            starts = np.flatnonzero(array & _SINGLE).tolist()
-            maybe = np.flatnonzero((array[:-1] & _FIRST) & ((array[1:] & _SECOND) >> 1)).tolist()
+            if roles is None:
+                roles = np.fromiter(map(self._roles[stemmed].__getitem__, keys), dtype=np.uint8, count=len(keys))
+            starts = np.flatnonzero(roles & _SINGLE).tolist()
+            maybe = np.flatnonzero((roles[:-1] & _FIRST) & ((roles[1:] & _SECOND) >> 1)).tolist()
         if pairs and maybe:
             starts = _union(starts, [i for i in maybe if (keys[i], keys[i + 1]) in pairs])
         return starts
+
+    def _word_roles(self, keys: list[str], folded: list[str]) -> list[int]:
+        """Each word's role in the stemmed index (by its key) and, shifted by _EXACT, in the exact one."""
+        stemmed, exact = self._roles[True], self._roles[False]
+        return [stemmed[k] | exact[w] << _EXACT for k, w in zip(keys, folded, strict=True)]
 
     def _inflected(self, keys: tuple[str, ...], words: Sequence[str]) -> bool:
         """True when each matched word is an inflection of the corresponding word of a form with ``keys``."""
@@ -232,6 +249,7 @@ class Lexicon:
 
 
 _SINGLE, _FIRST, _SECOND = 1, 2, 4  # a one-word term's key; the first, the second key of a longer term
+_ROLES, _EXACT = 7, 3  # all role bits; the shift of the exact index's roles in _word_roles
 _ARRAY_FROM = 32  # keys: from this many on, _term_starts works on arrays
 
 
