@@ -107,11 +107,13 @@ class Vocabulary:
     def __init__(self, limit: int = 200_000) -> None:
         self.limit = limit
         self.generation = 0
-        self.keys: list[str] = []  # by number
+        self.words: list[str] = []  # by number: the word as written
+        self.keys: list[str] = []
         self.folded: list[str] = []
         self._numbers = Memo(self._add, limit=2**62)  # word -> number (cleared by reset only)
 
     def _add(self, word: str) -> int:
+        self.words.append(word)
         self.keys.append(word_key(word))
         self.folded.append(exact_key(word))
         return len(self.keys) - 1
@@ -125,7 +127,7 @@ class Vocabulary:
     def reset(self) -> None:
         """Forget every word: numbers start again from 0 in a new generation."""
         self._numbers.clear()
-        self.keys, self.folded = [], []  # new lists: a reader of the old ones keeps them whole
+        self.words, self.keys, self.folded = [], [], []  # new lists: a reader of the old ones keeps them whole
         self.generation += 1
 
     def __len__(self) -> int:
@@ -171,13 +173,15 @@ def tokenize(text: str) -> Tokens:
 class WordTable:
     """Per-word values kept by ``VOCABULARY`` number: ``take(ids)`` gives the rows of a document's words.
 
-    ``fill(keys, folded)`` computes the rows (a 1-D or 2-D array, ``dtype``) of words by their keys and
-    folded forms; it is called for the words numbered since the last call, and for all of them again after
-    the vocabulary starts afresh. Rows of words met together sit together, so a document's rows are few
-    cache lines, not one in each of several large tables per word.
+    ``fill(words, keys, folded)`` computes the rows (a 1-D or 2-D array, ``dtype``) of words given as
+    written, by their keys and by their folded forms; it is called for the words numbered since the last
+    call, and for all of them again after the vocabulary starts afresh. Rows of words met together sit
+    together, so a document's rows are few cache lines, not one in each of several large tables per word.
     """
 
-    def __init__(self, fill: Callable[[list[str], list[str]], Any], dtype: Any, width: int | None = None) -> None:
+    def __init__(
+        self, fill: Callable[[list[str], list[str], list[str]], Any], dtype: Any, width: int | None = None
+    ) -> None:
         import numpy as np
 
         self._np = np
@@ -193,7 +197,8 @@ class WordTable:
         if self._generation != vocabulary.generation:
             self._size, self._generation = 0, vocabulary.generation
         if self._size < len(vocabulary):
-            new = self.fill(vocabulary.keys[self._size :], vocabulary.folded[self._size :])
+            have = self._size
+            new = self.fill(vocabulary.words[have:], vocabulary.keys[have:], vocabulary.folded[have:])
             end = len(vocabulary)
             if end > len(self._rows):  # grow by doubling: amortised constant cost per word
                 grown = self._np.zeros((max(end, 2 * len(self._rows), 1024), *self._shape), dtype=self._rows.dtype)

@@ -55,7 +55,7 @@ def match_runs(lexicon: Lexicon, tokens, runs, keys=None, folded=None, ids=None)
     return [m for lo, hi in runs for m in match_tokens(lexicon, tokens[lo:hi])]
 
 
-def standing_flat(text: str, tokens, lengths, starts, quotes) -> np.ndarray:
+def standing_flat(text: str, tokens, lengths, starts, quotes, ids=None) -> np.ndarray:
     """One sentence at a time, one token at a time, a pointer walking the sorted quotations."""
     rows = []
     pos = 0

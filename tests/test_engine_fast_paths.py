@@ -49,9 +49,29 @@ def test_lexicon_match_runs_equals_matching_each_sentence(which):
 
 def test_word_features_standing_rows_equal_the_token_loop():
     rng = random.Random(5)
-    pieces = ["He", "said", "NATO", "U.S.", "“", "”", '"', "‘", "’", "a", "I", "ÉLITE", "élite", ",", ".", "Kiev"]
+    pieces = [
+        "He",
+        "said",
+        "NATO",
+        "U.S.",
+        "“",
+        "”",
+        '"',
+        "‘",
+        "’",
+        "a",
+        "I",
+        "ÉLITE",
+        "élite",
+        ",",
+        ".",
+        "Kiev",
+        "1ABC",
+        "ǅx",
+        "A1",
+    ]
     for _ in range(300):
-        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        text = " ".join(rng.choice(pieces) for _ in range(rng.choice((rng.randint(0, 40), rng.randint(0, 600)))))
         tokens = tokenize(text)
         cuts = sorted(rng.sample(range(len(tokens) + 1), min(len(tokens) + 1, rng.randint(0, 5))))
         sentences = [tokens[a:b] for a, b in zip([0, *cuts], [*cuts, len(tokens)], strict=True)]
@@ -61,6 +81,8 @@ def test_word_features_standing_rows_equal_the_token_loop():
         expected = ref.standing_flat(text, flat, lengths, [t.start for t in flat], quotes)
         assert np.array_equal(standing_rows(text, sentences, quotes), expected), text
         assert np.array_equal(standing_flat(text, flat, lengths, [t.start for t in flat], quotes), expected)
+        ids = np.asarray(tokens.ids, dtype=np.intp)  # shapes by word number (from 200 tokens on)
+        assert np.array_equal(standing_flat(text, flat, lengths, [t.start for t in flat], quotes, ids), expected)
 
 
 def test_textnorm_tokenize_equals_one_match_at_a_time():

@@ -41,11 +41,11 @@ def word_scores(ctx: Context, model: LoadedWordModel) -> DocScores:
     runs = _joined(runs)
     tokens = _take(ctx.tokens, runs)
     starts = _take(ctx.token_starts, runs)
-    standing = standing_flat(ctx.text, tokens, lengths, starts, quotes)
-    folded, keys = _take(ctx.token_folded, runs), _take(ctx.token_keys, runs)
     ids = ctx.word_ids() if runs else None
     if ids is not None:
         ids = ids[runs[0][0] : runs[0][1]] if len(runs) == 1 else np.concatenate([ids[lo:hi] for lo, hi in runs])
+    standing = standing_flat(ctx.text, tokens, lengths, starts, quotes, ids)
+    folded, keys = _take(ctx.token_folded, runs), _take(ctx.token_keys, runs)
     scores = model.score_flat(tokens, lengths, standing, starts, folded, keys, ids)
     ctx.cache[key] = scores
     return scores

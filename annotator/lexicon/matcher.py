@@ -223,7 +223,7 @@ class Lexicon:
             starts = _union(starts, [i for i in maybe if (keys[i], keys[i + 1]) in pairs])
         return starts
 
-    def _word_roles(self, keys: list[str], folded: list[str]) -> list[int]:
+    def _word_roles(self, words: list[str], keys: list[str], folded: list[str]) -> list[int]:
         """Each word's role in the stemmed index (by its key) and, shifted by _EXACT, in the exact one."""
         stemmed, exact = self._roles[True], self._roles[False]
         return [stemmed[k] | exact[w] << _EXACT for k, w in zip(keys, folded, strict=True)]

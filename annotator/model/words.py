@@ -159,7 +159,7 @@ class LoadedWordModel:
         self._table = self._word_table()
         # the same rows and each word's stem weight by vocabulary number, for tokens that carry numbers
         self._by_word = WordTable(self._word_rows, np.float64, width=_STEM + 1)
-        self._row_by_word = WordTable(lambda keys, folded: [self._index.get(w, -1) for w in folded], np.int64)
+        self._row_by_word = WordTable(lambda words, keys, folded: [self._index.get(w, -1) for w in folded], np.int64)
         # optional (models trained with bigrams): (first, second) -> (weight on second, weight on first)
         self._bigram: dict[tuple[str, ...], tuple[float, float]] = {}
         if "bigrams" in arrays:
@@ -312,7 +312,7 @@ class LoadedWordModel:
         oov = [self._oov["own"], self._oov["before"], self._oov["after"], 0.0, 0.0]
         return np.vstack([words, np.asarray([oov], dtype=np.float64)])
 
-    def _word_rows(self, keys: list[str], folded: list[str]) -> np.ndarray:
+    def _word_rows(self, words: list[str], keys: list[str], folded: list[str]) -> np.ndarray:
         """``_table``'s rows of words and their stem weights (column _STEM), for ``_by_word``."""
         rows = self._table[[self._index.get(w, -1) for w in folded]]
         return np.column_stack([rows, [self._stem_weight.get(k, 0.0) for k in keys]])
