@@ -239,6 +239,22 @@ def test_voice_is_reported_equals_the_full_pattern_on_every_sample_sentence():
             assert is_reported(sentence) == ref.is_reported(sentence), sentence
 
 
+def test_voice_cue_word_test_equals_the_letter_runs_regex():
+    """Random text of ASCII, news punctuation, odd case-folding letters and cue words: the split of the
+    spaced-out bytes finds a cue word exactly when the letter-runs regex does."""
+    from annotator.voice import _LETTERS, _case_folded, _has_cue_word, _reported_cue_words
+
+    cues = _reported_cue_words()
+    words = sorted(cues)[::3]
+    chars = [*map(chr, range(128)), *"éſıİK’‘“”—–…\xa0李ǅ½²٣·′\u2028\U0001d400\ud800"]
+    rng = random.Random(23)
+    for _ in range(20000):
+        text = "".join(
+            rng.choice(chars) if rng.random() < 0.8 else rng.choice(words) for _ in range(rng.randint(0, 30))
+        )
+        assert _has_cue_word(text) == (not cues.isdisjoint(_LETTERS.findall(_case_folded(text)))), repr(text)
+
+
 def test_segment_punkt_fast_path_equals_punkt():
     rng = random.Random(3)
     pieces = ["He", "said", ".", "?", "!", " ", "\n", '"', "”", ")", "Mr.", "U.S.", "end", "…", "\t", "2.5"]
