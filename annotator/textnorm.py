@@ -8,6 +8,7 @@ possessive ``'s`` dropped, Snowball stem).
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
@@ -101,7 +102,8 @@ class Vocabulary:
     Tokens carry their word's number (``Tokens.ids``), so what depends on the word alone (a model's score
     parts, a lexicon's index entries) can be kept in arrays by number (``WordTable``) and read for a whole
     document with one array index, instead of one dict look-up per token. Starts afresh (a new
-    ``generation``, numbers from 0) before a text would take it past ``limit`` words.
+    ``generation``, numbers from 0) before a text would take it past ``limit`` words. Thread-safe: numbers
+    are given, and the lists read, under one lock (the app and the server annotate in several threads).
     """
 
     def __init__(self, limit: int = 200_000) -> None:
@@ -111,6 +113,7 @@ class Vocabulary:
         self.keys: list[str] = []
         self.folded: list[str] = []
         self._numbers = Memo(self._add, limit=2**62)  # word -> number (cleared by reset only)
+        self._lock = threading.Lock()
 
     def _add(self, word: str) -> int:
         self.words.append(word)
@@ -118,20 +121,39 @@ class Vocabulary:
         self.folded.append(exact_key(word))
         return len(self.keys) - 1
 
-    def numbers(self, words: list[str]) -> list[int]:
-        """The number of each word (new words are numbered as they come)."""
-        if len(self._numbers) + len(words) > self.limit and self._numbers:
-            self.reset()
-        return list(map(self._numbers.__getitem__, words))
+    def numbers(self, words: list[str]) -> tuple[list[int], list[str], list[str], int]:
+        """The number of each word (new words are numbered as they come), with the lists of keys and folded
+        forms by number and the generation they belong to."""
+        with self._lock:
+            if len(self._numbers) + len(words) > self.limit and self._numbers:
+                self._reset()
+            return list(map(self._numbers.__getitem__, words)), self.keys, self.folded, self.generation
+
+    def snapshot(self) -> tuple[int, list[str], list[str], list[str]]:
+        """(generation, words, keys, folded): the lists grow only by appending within a generation, so their
+        first ``len`` entries at this moment stay as they are."""
+        with self._lock:
+            return self.generation, self.words, self.keys, self.folded
 
     def reset(self) -> None:
         """Forget every word: numbers start again from 0 in a new generation."""
+        with self._lock:
+            self._reset()
+
+    def _reset(self) -> None:
         self._numbers.clear()
         self.words, self.keys, self.folded = [], [], []  # new lists: a reader of the old ones keeps them whole
         self.generation += 1
 
     def __len__(self) -> int:
         return len(self.keys)
+
+
+class WordNumbers(NamedTuple):
+    """Tokens' word numbers in ``VOCABULARY`` (an integer array) and the generation they were given in."""
+
+    ids: Any
+    generation: int
 
 
 VOCABULARY = Vocabulary()
@@ -162,11 +184,11 @@ def tokenize(text: str) -> Tokens:
     parts = _SPLIT_RE.split(text)
     bounds = list(accumulate(map(len, parts)))  # bounds[j]: where parts[j] ends
     starts, ends = bounds[0:-1:2], bounds[1::2]
-    ids = VOCABULARY.numbers(parts[1::2])
-    keys, folded = list(map(VOCABULARY.keys.__getitem__, ids)), list(map(VOCABULARY.folded.__getitem__, ids))
+    ids, keys_by_number, folded_by_number, generation = VOCABULARY.numbers(parts[1::2])
+    keys, folded = list(map(keys_by_number.__getitem__, ids)), list(map(folded_by_number.__getitem__, ids))
     tokens = Tokens(map(tuple.__new__, repeat(Token), zip(starts, ends, keys, folded, strict=True)))
     tokens.starts, tokens.ends, tokens.keys, tokens.folded = starts, ends, keys, folded
-    tokens.ids, tokens.generation = ids, VOCABULARY.generation
+    tokens.ids, tokens.generation = ids, generation
     return tokens
 
 
@@ -189,24 +211,30 @@ class WordTable:
         self._shape = () if width is None else (width,)
         self._rows = np.zeros((0, *self._shape), dtype=dtype)
         self._size = 0
-        self._generation = VOCABULARY.generation
+        self._generation = -1
+        self._lock = threading.Lock()
 
-    def take(self, ids: Any) -> Any:
-        """The rows of the words numbered ``ids`` (an integer array of the current generation)."""
-        vocabulary = VOCABULARY
-        if self._generation != vocabulary.generation:
-            self._size, self._generation = 0, vocabulary.generation
-        if self._size < len(vocabulary):
-            have = self._size
-            new = self.fill(vocabulary.words[have:], vocabulary.keys[have:], vocabulary.folded[have:])
-            end = len(vocabulary)
-            if end > len(self._rows):  # grow by doubling: amortised constant cost per word
-                grown = self._np.zeros((max(end, 2 * len(self._rows), 1024), *self._shape), dtype=self._rows.dtype)
-                grown[: self._size] = self._rows[: self._size]
-                self._rows = grown
-            self._rows[self._size : end] = new
-            self._size = end
-        return self._rows[ids]
+    def take(self, numbers: WordNumbers) -> Any:
+        """The rows of the words numbered ``numbers.ids``; None when the vocabulary has started afresh since
+        they were given (then read the words some other way)."""
+        with self._lock:
+            generation, words, keys, folded = VOCABULARY.snapshot()
+            if numbers.generation != generation:
+                return None
+            if self._generation != generation:
+                self._size, self._generation = 0, generation
+            end = len(keys)  # not fewer than when ``numbers`` were given: the lists only grow
+            if self._size < end:
+                have = self._size
+                new = self.fill(words[have:end], keys[have:end], folded[have:end])
+                if end > len(self._rows):  # grow by doubling: amortised constant cost per word
+                    size = max(end, 2 * len(self._rows), 1024)
+                    grown = self._np.zeros((size, *self._shape), dtype=self._rows.dtype)
+                    grown[:have] = self._rows[:have]
+                    self._rows = grown
+                self._rows[have:end] = new
+                self._size = end
+            return self._rows[numbers.ids]
 
 
 def phrase_keys(phrase: str, stem: bool = True) -> tuple[str, ...]:

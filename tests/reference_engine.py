@@ -51,11 +51,11 @@ def match_tokens(lexicon: Lexicon, tokens: Sequence[Token]) -> list[LexiconMatch
     return matches
 
 
-def match_runs(lexicon: Lexicon, tokens, runs, keys=None, folded=None, ids=None) -> list[LexiconMatch]:
+def match_runs(lexicon: Lexicon, tokens, runs, keys=None, folded=None, numbers=None) -> list[LexiconMatch]:
     return [m for lo, hi in runs for m in match_tokens(lexicon, tokens[lo:hi])]
 
 
-def standing_flat(text: str, tokens, lengths, starts, quotes, ids=None) -> np.ndarray:
+def standing_flat(text: str, tokens, lengths, starts, quotes, numbers=None) -> np.ndarray:
     """One sentence at a time, one token at a time, a pointer walking the sorted quotations."""
     rows = []
     pos = 0

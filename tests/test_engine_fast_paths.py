@@ -19,7 +19,7 @@ from annotator.lexicon import default_lexicon
 from annotator.model.word_features import standing_flat, standing_rows
 from annotator.model.words import default_word_model
 from annotator.segment import _punkt_spans, segment
-from annotator.textnorm import Token, tokenize
+from annotator.textnorm import Token, WordNumbers, tokenize
 from annotator.voice import _SINGLE_QUOTE, find_quotes, is_reported
 from tests import reference_engine as ref
 from tests.conftest import CORPUS, SAMPLES
@@ -44,7 +44,8 @@ def test_lexicon_match_runs_equals_matching_each_sentence(which):
         runs = [(a, b) for a, b in zip([0, *cuts], [*cuts, len(tokens)], strict=True) if rng.random() < 0.8]
         expected = ref.match_runs(lexicon, tokens, runs)
         assert lexicon.match_runs(tokens, runs) == expected, text
-        assert lexicon.match_runs(tokens, runs, ids=np.asarray(tokens.ids)) == expected, text  # roles by number
+        numbers = WordNumbers(np.asarray(tokens.ids), tokens.generation)  # roles by word number
+        assert lexicon.match_runs(tokens, runs, numbers=numbers) == expected, text
 
 
 def test_word_features_standing_rows_equal_the_token_loop():
@@ -81,8 +82,8 @@ def test_word_features_standing_rows_equal_the_token_loop():
         expected = ref.standing_flat(text, flat, lengths, [t.start for t in flat], quotes)
         assert np.array_equal(standing_rows(text, sentences, quotes), expected), text
         assert np.array_equal(standing_flat(text, flat, lengths, [t.start for t in flat], quotes), expected)
-        ids = np.asarray(tokens.ids, dtype=np.intp)  # shapes by word number (from 200 tokens on)
-        assert np.array_equal(standing_flat(text, flat, lengths, [t.start for t in flat], quotes, ids), expected)
+        numbers = WordNumbers(np.asarray(tokens.ids, dtype=np.intp), tokens.generation)  # from 200 tokens on
+        assert np.array_equal(standing_flat(text, flat, lengths, [t.start for t in flat], quotes, numbers), expected)
 
 
 def test_textnorm_tokenize_equals_one_match_at_a_time():
@@ -179,22 +180,28 @@ def test_words_memos_start_afresh_when_full(monkeypatch):
         assert len(model._row_memo) <= 5 and len(model._stem_memo) <= 5
 
 
-def _scores(model, tokens, ids=None):
+def _scores(model, tokens, numbers=None):
     text_tokens = list(tokens)
     standing = np.zeros((len(text_tokens), 4), dtype=np.float32)
-    scores = model.score_flat(text_tokens, [len(text_tokens)], standing, ids=ids)
+    scores = model.score_flat(text_tokens, [len(text_tokens)], standing, numbers=numbers)
     return [scores.probability, *scores.parts.values()] if len(text_tokens) else []
 
 
+def _assert_same_scores(got, expected) -> None:
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected, strict=True):
+        assert np.array_equal(a, b)
+
+
 def test_textnorm_vocabulary_starts_afresh_and_word_tables_follow(monkeypatch):
-    """With a tiny vocabulary every text starts a new generation: the tokens stay the same, numbers of an
-    older generation are not used (Context.word_ids), and the tables by number are refilled, giving the
-    model's scores and the lexicon's matches that their look-ups by word give."""
+    """With a tiny vocabulary every text starts a new generation: the tokens stay the same, the tables by
+    number are refilled, giving the model's scores and the lexicon's matches that their look-ups by word
+    give, and numbers of an older generation are refused (the look-ups by word are used instead)."""
     from annotator.textnorm import VOCABULARY
 
     texts = [p.read_text(encoding="utf-8") for p in SAMPLE_TEXTS]
     expected = [tokenize(t) for t in texts]
-    model = default_word_model()
+    model, lexicon = default_word_model(), default_lexicon()
     monkeypatch.setattr(VOCABULARY, "limit", 5)
     for _ in range(2):
         for text, want in zip(texts, expected, strict=True):
@@ -202,16 +209,32 @@ def test_textnorm_vocabulary_starts_afresh_and_word_tables_follow(monkeypatch):
             tokens = tokenize(text)
             assert tokens == want and VOCABULARY.generation == generation + 1
             assert [VOCABULARY.keys[i] for i in tokens.ids] == [t.key for t in tokens]
-            ctx = Context(text, segment(text), find_quotes(text), tokens)
-            ids = ctx.word_ids()
-            assert ids is not None and ids.tolist() == tokens.ids
+            numbers = Context(text, segment(text), find_quotes(text), tokens).word_numbers()
+            assert numbers is not None and numbers.ids.tolist() == tokens.ids
             runs = [(0, len(tokens))]
-            assert default_lexicon().match_runs(tokens, runs, ids=ids) == default_lexicon().match_runs(tokens, runs)
-            got = _scores(model, tokens, ids)
-            for a, b in zip(got, _scores(model, tokens), strict=True):
-                assert np.array_equal(a, b)
+            by_word = lexicon.match_runs(tokens, runs), _scores(model, tokens)
+            assert model._by_word.take(numbers) is not None
+            assert lexicon.match_runs(tokens, runs, numbers=numbers) == by_word[0]
+            _assert_same_scores(_scores(model, tokens, numbers), by_word[1])
             tokenize("a new generation")
-            assert ctx.word_ids() is None  # its numbers are of the last generation
+            assert model._by_word.take(numbers) is None  # its numbers are of the last generation
+            assert lexicon.match_runs(tokens, runs, numbers=numbers) == by_word[0]
+            _assert_same_scores(_scores(model, tokens, numbers), by_word[1])
+
+
+def test_pipeline_threads_with_a_vocabulary_starting_afresh_give_the_same_documents(engine, monkeypatch):
+    """Several threads annotating at once (as the app and the server do) while the vocabulary keeps
+    starting afresh: every document is the one annotating alone gives."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from annotator.textnorm import VOCABULARY
+
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLE_TEXTS] * 4
+    expected = _documents(engine, texts)
+    monkeypatch.setattr(VOCABULARY, "limit", 300)
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda t: _documents(engine, [t])[0], texts))
+    assert json.dumps(got) == json.dumps(expected)
 
 
 @pytest.mark.parametrize(

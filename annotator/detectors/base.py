@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from annotator.document import Annotation, Sentence, Span
-from annotator.textnorm import VOCABULARY, Token, Tokens
+from annotator.textnorm import Token, Tokens, WordNumbers
 from annotator.voice import Quote, QuoteIndex
 
 if TYPE_CHECKING:
@@ -59,16 +59,17 @@ class Context:
         # sentences from ``segment`` come in order and never overlap; hand-made ones might
         self._ranges_in_order = all(a[1] <= b[0] for a, b in pairwise(self.token_ranges))
 
-    def word_ids(self) -> np.ndarray | None:
+    def word_numbers(self) -> WordNumbers | None:
         """Every token's word number in ``VOCABULARY`` (for ``WordTable.take``), or None when the tokens do
-        not carry numbers of the vocabulary's current generation (then read the tokens' keys instead)."""
+        not carry numbers (then read the tokens' keys instead)."""
         tokens = self.tokens
-        if not isinstance(tokens, Tokens) or tokens.generation != VOCABULARY.generation:
+        if not isinstance(tokens, Tokens):
             return None
-        ids = self.cache.get("word_ids")
-        if ids is None:
-            ids = self.cache["word_ids"] = np.asarray(tokens.ids, dtype=np.intp)
-        return ids
+        numbers = self.cache.get("word_numbers")
+        if numbers is None:
+            ids = np.asarray(tokens.ids, dtype=np.intp)
+            numbers = self.cache["word_numbers"] = WordNumbers(ids, tokens.generation)
+        return numbers
 
     @cached_property
     def sentence_tokens(self) -> list[Sequence[Token]]:
@@ -91,7 +92,7 @@ class Context:
         gives, found in one pass over the document's tokens."""
         if self._ranges_in_order:
             return lexicon.match_runs(
-                self.tokens, self.token_ranges, self.token_keys, self.token_folded, self.word_ids()
+                self.tokens, self.token_ranges, self.token_keys, self.token_folded, self.word_numbers()
             )
         return [m for tokens in self.sentence_tokens for m in lexicon.match_tokens(tokens)]
 

@@ -18,6 +18,7 @@ from annotator.detectors.base import Context, Detector, register
 from annotator.document import Annotation, Span
 from annotator.model.word_features import standing_flat
 from annotator.model.words import DocScores, LoadedWordModel, TokenScore, default_word_model
+from annotator.textnorm import WordNumbers
 
 CATEGORY = "loaded_language"
 # Words never flagged on their own: they carry no stance a journalist could reword.
@@ -41,12 +42,14 @@ def word_scores(ctx: Context, model: LoadedWordModel) -> DocScores:
     runs = _joined(runs)
     tokens = _take(ctx.tokens, runs)
     starts = _take(ctx.token_starts, runs)
-    ids = ctx.word_ids() if runs else None
-    if ids is not None:
+    numbers = ctx.word_numbers() if runs else None
+    if numbers is not None:
+        ids = numbers.ids
         ids = ids[runs[0][0] : runs[0][1]] if len(runs) == 1 else np.concatenate([ids[lo:hi] for lo, hi in runs])
-    standing = standing_flat(ctx.text, tokens, lengths, starts, quotes, ids)
+        numbers = WordNumbers(ids, numbers.generation)
+    standing = standing_flat(ctx.text, tokens, lengths, starts, quotes, numbers)
     folded, keys = _take(ctx.token_folded, runs), _take(ctx.token_keys, runs)
-    scores = model.score_flat(tokens, lengths, standing, starts, folded, keys, ids)
+    scores = model.score_flat(tokens, lengths, standing, starts, folded, keys, numbers)
     ctx.cache[key] = scores
     return scores
 

@@ -25,7 +25,7 @@ from annotator.lexicon.loader import (
     load_entries,
     load_phrases,
 )
-from annotator.textnorm import Memo, Token, WordTable, lemma_forms, phrase_keys, phrase_words, tokenize
+from annotator.textnorm import Memo, Token, WordNumbers, WordTable, lemma_forms, phrase_keys, phrase_words, tokenize
 
 
 @dataclass(frozen=True)
@@ -145,13 +145,13 @@ class Lexicon:
         runs: Sequence[tuple[int, int]],
         keys: Sequence[str] | None = None,
         folded: Sequence[str] | None = None,
-        ids: np.ndarray | None = None,
+        numbers: WordNumbers | None = None,
     ) -> list[LexiconMatch]:
         """``match_tokens`` on each run ``tokens[lo:hi]`` (e.g. each sentence), the matches one after another.
 
         Runs are in order and do not overlap. ``keys`` and ``folded`` are the tokens' ``key`` and ``folded``
-        forms when the caller has them already, ``ids`` their word numbers in the current ``VOCABULARY``
-        when they carry them (``Context.word_ids``). A term never spans two runs, and its literal-context words
+        forms when the caller has them already, ``numbers`` their word numbers in ``VOCABULARY`` when they
+        carry them (``Context.word_numbers``). A term never spans two runs, and its literal-context words
         are looked for inside its own run only, as when each run is matched on its own; but the tokens that
         can start a term are found in one pass over the whole document, not one list per sentence.
         """
@@ -160,8 +160,8 @@ class Lexicon:
         exact = [t.folded for t in tokens] if folded is None else folded
         # Most words start no term: find the few places where one can start in one pass, then try the
         # phrases only there.
-        if ids is not None and len(ids) >= _ARRAY_FROM:
-            roles = self._role_table.take(ids)
+        roles = self._role_table.take(numbers) if numbers is not None and len(tokens) >= _ARRAY_FROM else None
+        if roles is not None:
             starts = _union(
                 self._term_starts(True, stems, roles & _ROLES), self._term_starts(False, exact, roles >> _EXACT)
             )

@@ -22,7 +22,7 @@ from operator import itemgetter
 
 import numpy as np
 
-from annotator.textnorm import Token, WordTable, tokenize
+from annotator.textnorm import Token, WordNumbers, WordTable, tokenize
 from annotator.voice import find_quotes
 
 # Word-list flags, in column order. Each is a set of folded words (lists are read at training time only;
@@ -96,12 +96,12 @@ def standing_flat(
     lengths: Sequence[int],
     starts: Sequence[int],
     quotes: Sequence[tuple[int, int]],
-    ids: np.ndarray | None = None,
+    numbers: WordNumbers | None = None,
 ) -> np.ndarray:
     """``standing_rows`` for sentences given as one list of their tokens, each one's token count and the
     tokens' start offsets: the tokens each feature holds for are listed first, then set in a few array
-    assignments (no array call per token, and few for a single sentence). ``ids``: the tokens' word
-    numbers in the current ``VOCABULARY`` if they carry them (then their shapes are read by number).
+    assignments (no array call per token, and few for a single sentence). ``numbers``: the tokens' word
+    numbers in ``VOCABULARY`` if they carry them (then their shapes are read by number).
 
     A token is capitalised inside its sentence when its first character is upper case and it is not the
     sentence's first word; all capitals when it is longer than one character and upper case throughout
@@ -110,8 +110,8 @@ def standing_flat(
     n = len(tokens)
     offsets = accumulate(lengths, initial=0)
     firsts = [k for k, length in zip(offsets, lengths, strict=False) if length]
-    if ids is not None and n >= _ARRAY_FROM:
-        shapes = _SHAPES.take(ids)
+    shapes = _SHAPES.take(numbers) if numbers is not None and n >= _ARRAY_FROM else None
+    if shapes is not None:
         standing = np.zeros((n, len(STANDING)), dtype=np.float32)
         capitalised = (shapes & _UPPER_FIRST) > 0
         capitalised[firsts] = False

@@ -24,9 +24,9 @@ from typing import NamedTuple
 import numpy as np
 
 from annotator.model.word_features import STANDING, sentence_tokens
-from annotator.textnorm import Memo, Token, WordTable
+from annotator.textnorm import Memo, Token, WordNumbers, WordTable
 
-_OWN, _BEFORE, _AFTER, _TONE, _CONTENT, _STEM = range(6)  # columns of LoadedWordModel's tables
+_OWN, _BEFORE, _AFTER, _TONE, _CONTENT, _STEM, _ROW = range(7)  # columns of LoadedWordModel's tables
 MODEL_FILE = Path(__file__).resolve().parent.parent.parent / "models" / "loaded_words.npz"
 FORMAT_VERSION = 1
 _MEMO_LIMIT = 200_000  # words remembered by LoadedWordModel._rows before it starts afresh
@@ -157,9 +157,9 @@ class LoadedWordModel:
                 self._alternatives[w] = tuple(alt.split("|"))
         self._function_list = self._function.tolist()
         self._table = self._word_table()
-        # the same rows and each word's stem weight by vocabulary number, for tokens that carry numbers
-        self._by_word = WordTable(self._word_rows, np.float64, width=_STEM + 1)
-        self._row_by_word = WordTable(lambda words, keys, folded: [self._index.get(w, -1) for w in folded], np.int64)
+        # the same rows with each word's stem weight and row number by vocabulary number, for tokens that carry
+        # numbers
+        self._by_word = WordTable(self._word_rows, np.float64, width=_ROW + 1)
         # optional (models trained with bigrams): (first, second) -> (weight on second, weight on first)
         self._bigram: dict[tuple[str, ...], tuple[float, float]] = {}
         if "bigrams" in arrays:
@@ -250,20 +250,20 @@ class LoadedWordModel:
         starts: list[int] | None = None,
         folded: Sequence[str] | None = None,
         keys: Sequence[str] | None = None,
-        ids: np.ndarray | None = None,
+        numbers: WordNumbers | None = None,
     ) -> DocScores:
         """``score_sentences`` for sentences given as one list of their tokens and each one's token count;
         ``standing``: the tokens' standing features stacked (``standing_rows``), ``starts``, ``folded`` and
-        ``keys``: their start offsets, folded forms and matching keys if the caller has them, ``ids``: their
-        word numbers in the current ``VOCABULARY`` if they carry them (see ``Context.word_ids``)."""
+        ``keys``: their start offsets, folded forms and matching keys if the caller has them, ``numbers``: their
+        word numbers in ``VOCABULARY`` if they carry them (see ``Context.word_numbers``)."""
         n = len(tokens)
         if not n:
             return DocScores([], np.zeros(0), {}, self._intercept)
         if folded is None:
             folded = [t.folded for t in tokens]
-        if ids is not None:
-            idx, table = self._row_by_word.take(ids), self._by_word.take(ids)
-            stem = table[:, _STEM]
+        table = self._by_word.take(numbers) if numbers is not None else None
+        if table is not None:
+            idx, stem = table[:, _ROW].astype(np.int64), table[:, _STEM]
         else:
             idx, stem = self._rows(folded, [t.key for t in tokens] if keys is None else keys)
             table = self._table[idx]  # one gather: row -1, the table's last, is the unknown word's
@@ -313,9 +313,10 @@ class LoadedWordModel:
         return np.vstack([words, np.asarray([oov], dtype=np.float64)])
 
     def _word_rows(self, words: list[str], keys: list[str], folded: list[str]) -> np.ndarray:
-        """``_table``'s rows of words and their stem weights (column _STEM), for ``_by_word``."""
-        rows = self._table[[self._index.get(w, -1) for w in folded]]
-        return np.column_stack([rows, [self._stem_weight.get(k, 0.0) for k in keys]])
+        """``_table``'s rows of words with their stem weights (column _STEM) and their row numbers (column
+        _ROW, -1 for an unknown word; exact as floats), for ``_by_word``."""
+        index = [self._index.get(w, -1) for w in folded]
+        return np.column_stack([self._table[index], [self._stem_weight.get(k, 0.0) for k in keys], index])
 
     def _rows(self, folded: Sequence[str], keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Each token's row in the word tables (-1 for an unknown word) and its stem weight, as arrays.
