@@ -17,23 +17,8 @@ from annotator.model.word_training import build_tables, fit_word_model, predict_
 from annotator.model.words import MODEL_FILE, LoadedWordModel, WordModelError
 from tests.conftest import SHARED
 
-WORDS = [
-    "senators",
-    "governors",
-    "critics",
-    "slammed",
-    "the",
-    "plan",
-    "bill",
-    "door",
-    "gate",
-    "shut",
-    "closed",
-    "wind",
-    "quickly",
-    "loudly",
-    "today",
-]
+WORDS = ["senators", "governors", "critics", "slammed", "the", "plan", "bill", "door", "gate", "shut", "closed",
+         "wind", "quickly", "loudly", "today"]
 
 
 @pytest.fixture(scope="module")
