@@ -353,20 +353,43 @@ def in_quote(span: Span, quotes: Sequence[Quote]) -> Quote | None:
 
 def quoted_share(span: Span, quotes: Sequence[Quote] | QuoteIndex) -> float:
     """Share of the span's characters that lie inside direct quotes."""
-    if not len(span):
-        return 0.0
-    covered = sum(min(span.end, q.outer.end) - max(span.start, q.outer.start) for q in _index(quotes).overlapping(span))
+    return _share(span, _index(quotes).overlapping(span)) if len(span) else 0.0
+
+
+def _share(span: Span, overlapping: list[Quote]) -> float:
+    """``quoted_share`` of a non-empty span, given the quotes that overlap it."""
+    covered = sum(min(span.end, q.outer.end) - max(span.start, q.outer.start) for q in overlapping)
     return min(1.0, covered / len(span))
 
 
 def is_reported(text: str) -> bool:
     """Whether a sentence (outside quotes) attributes its content to a speaker."""
     # Most sentences hold none of the words every match needs: one set test spares them the regex.
-    if _reported_cue_words().isdisjoint(_LETTERS.findall(_case_folded(text))):
+    if not _has_cue_word(text):
         return False
     return _patterns()[2].search(text) is not None
 
 
+def _has_cue_word(text: str) -> bool:
+    """Whether a run of letters in ``text`` (a ``_LETTERS`` match), in lower case as the patterns compare
+    them, is one of ``_reported_cue_words``."""
+    folded = _case_folded(text)
+    spaced = folded
+    if not spaced.isascii():  # the usual punctuation of news copy made spaces (str.replace runs in C)
+        for ch in _PUNCTUATION:
+            spaced = spaced.replace(ch, " ")
+    if spaced.isascii():  # every byte but a letter made a space: a split gives the runs, no regex match each
+        return not _cue_bytes().isdisjoint(spaced.encode("ascii").translate(_NOT_LETTERS).split())
+    return not _reported_cue_words().isdisjoint(_LETTERS.findall(folded))
+
+
+def _is_letter(ch: str) -> bool:
+    """Whether ``_LETTERS`` (``[^\\W\\d_]``) takes the character: a word character but no decimal digit."""
+    return ch.isalnum() and not ch.isdecimal()
+
+
+_PUNCTUATION = [ch for ch in "‘’‚‛“”„«»‹›–—―‐‑‒…•·\xa0\u2009\u200a\u202f′″" if not _is_letter(ch)]
+_NOT_LETTERS = bytes(c if _is_letter(chr(c)) else 32 for c in range(256))  # a bytes.translate table (ASCII)
 # Characters that the patterns' IGNORECASE matches to an ASCII letter but ``str.lower`` does not turn into it
 _CASE_ODDITIES = str.maketrans({"ſ": "s", "ı": "i", "İ": "i", "K": "k"})
 
@@ -381,6 +404,12 @@ def _reported_cue_words() -> frozenset[str]:
     """Lower-case words one of which every match of ``is_reported``'s pattern contains as a whole word."""
     verbs = report_verbs()
     return verbs.forms | verbs.finite | {"according", "opinion", "view", "words", *_PLURAL_VERBS}
+
+
+@lru_cache(maxsize=1)
+def _cue_bytes() -> frozenset[bytes]:
+    """``_reported_cue_words`` as ASCII bytes (the words that are ASCII: only those can match)."""
+    return frozenset(w.encode("ascii") for w in _reported_cue_words() if w.isascii())
 
 
 def first_reported_cue(text: str, start: int, end: int) -> int | None:
@@ -399,8 +428,13 @@ def first_reported_cue(text: str, start: int, end: int) -> int | None:
 
 def _unquoted(text: str, span: Span, quotes: Sequence[Quote] | QuoteIndex) -> str:
     """The span's text with direct quotes cut out (replaced by a space)."""
+    return _cut(text, span, _index(quotes).overlapping(span))
+
+
+def _cut(text: str, span: Span, overlapping: list[Quote]) -> str:
+    """``_unquoted`` given the quotes that overlap the span, in text order."""
     parts, pos = [], span.start
-    for quote in _index(quotes).overlapping(span):
+    for quote in overlapping:
         parts.append(text[pos : max(pos, quote.outer.start)])
         pos = max(pos, min(span.end, quote.outer.end))
     parts.append(text[pos : span.end])
@@ -414,12 +448,12 @@ def assign_voices(text: str, sentences: Sequence[Sentence], quotes: Sequence[Quo
     for sentence in sentences:
         voice = "author"
         if sentence.kind == "prose":
-            quoted = bool(index.overlapping(sentence.span))  # most sentences quote no one
-            if quoted and quoted_share(sentence.span, index) >= 0.5:
+            span = sentence.span
+            overlapping = index.overlapping(span)  # most sentences quote no one
+            if overlapping and len(span) and _share(span, overlapping) >= 0.5:
                 voice = "quote"
             else:
-                span = sentence.span
-                unquoted = _unquoted(text, span, index) if quoted else text[span.start : span.end]
+                unquoted = _cut(text, span, overlapping) if overlapping else text[span.start : span.end]
                 if is_reported(unquoted[main_clause_start(unquoted) :]):
                     voice = "reported"
         if voice == sentence.voice:

@@ -51,11 +51,11 @@ def match_tokens(lexicon: Lexicon, tokens: Sequence[Token]) -> list[LexiconMatch
     return matches
 
 
-def match_runs(lexicon: Lexicon, tokens, runs, keys=None, folded=None) -> list[LexiconMatch]:
+def match_runs(lexicon: Lexicon, tokens, runs, keys=None, folded=None, numbers=None) -> list[LexiconMatch]:
     return [m for lo, hi in runs for m in match_tokens(lexicon, tokens[lo:hi])]
 
 
-def standing_flat(text: str, tokens, lengths, starts, quotes) -> np.ndarray:
+def standing_flat(text: str, tokens, lengths, starts, quotes, numbers=None) -> np.ndarray:
     """One sentence at a time, one token at a time, a pointer walking the sorted quotations."""
     rows = []
     pos = 0
@@ -82,9 +82,28 @@ def standing_flat(text: str, tokens, lengths, starts, quotes) -> np.ndarray:
     return np.vstack(rows) if rows else np.zeros((0, len(STANDING)), dtype=np.float32)
 
 
-def rows(model: LoadedWordModel, tokens) -> list[tuple[int, float]]:
+def rows(model: LoadedWordModel, folded, keys) -> tuple[np.ndarray, np.ndarray]:
     """Two look-ups in the model's large tables for every token (no memo)."""
-    return [(model._index.get(t.folded, -1), model._stem_weight.get(t.key, 0.0)) for t in tokens]
+    return (
+        np.asarray([model._index.get(w, -1) for w in folded], dtype=np.int64),
+        np.asarray([model._stem_weight.get(k, 0.0) for k in keys], dtype=np.float64),
+    )
+
+
+def add_bigrams(model: LoadedWordModel, folded, rows, known, last, before, after) -> None:
+    """Each adjacent pair looked up in the bigram dict, one pair at a time."""
+    for k in range(len(folded) - 1):
+        w = model._bigram.get((folded[k], folded[k + 1]))
+        if w is not None and not last[k]:
+            before[k + 1] += w[0]
+            after[k] += w[1]
+
+
+def tokenize(text: str) -> list[Token]:
+    """One match at a time, the keys through the cached functions (a plain list: no columns)."""
+    from annotator.textnorm import WORD_RE, exact_key, word_key
+
+    return [Token(m.start(), m.end(), word_key(m.group()), exact_key(m.group())) for m in WORD_RE.finditer(text)]
 
 
 def is_reported(text: str) -> bool:
@@ -105,6 +124,7 @@ def reference_engine(monkeypatch) -> None:
     """Swap every reference above into the engine (undone when the test ends)."""
     import annotator.detectors.loaded_words as loaded_words
     import annotator.model.word_features as word_features
+    import annotator.pipeline as pipeline
     import annotator.segment as segment
     import annotator.voice as voice
 
@@ -112,7 +132,9 @@ def reference_engine(monkeypatch) -> None:
     monkeypatch.setattr(loaded_words, "standing_flat", standing_flat)
     monkeypatch.setattr(word_features, "standing_flat", standing_flat)
     monkeypatch.setattr(LoadedWordModel, "_rows", rows)
+    monkeypatch.setattr(LoadedWordModel, "_add_bigrams", add_bigrams)
     monkeypatch.setattr(voice, "is_reported", is_reported)
     monkeypatch.setattr(voice, "_SINGLE_QUOTE", OLD_SINGLE_QUOTE)
     monkeypatch.setattr(voice, "_ANY_QUOTE", re.compile(""))  # never skip find_quotes' scan
     monkeypatch.setattr(segment, "_punkt_spans", punkt_spans)
+    monkeypatch.setattr(pipeline, "tokenize", tokenize)  # and so Context's path for tokens without columns

@@ -19,7 +19,7 @@ from annotator.lexicon import default_lexicon
 from annotator.model.word_features import standing_flat, standing_rows
 from annotator.model.words import default_word_model
 from annotator.segment import _punkt_spans, segment
-from annotator.textnorm import tokenize
+from annotator.textnorm import Token, WordNumbers, tokenize
 from annotator.voice import _SINGLE_QUOTE, find_quotes, is_reported
 from tests import reference_engine as ref
 from tests.conftest import CORPUS, SAMPLES
@@ -42,14 +42,37 @@ def test_lexicon_match_runs_equals_matching_each_sentence(which):
         tokens = tokenize(text)
         cuts = sorted(rng.sample(range(len(tokens) + 1), min(len(tokens) + 1, rng.randint(0, 8))))
         runs = [(a, b) for a, b in zip([0, *cuts], [*cuts, len(tokens)], strict=True) if rng.random() < 0.8]
-        assert lexicon.match_runs(tokens, runs) == ref.match_runs(lexicon, tokens, runs), text
+        expected = ref.match_runs(lexicon, tokens, runs)
+        assert lexicon.match_runs(tokens, runs) == expected, text
+        numbers = WordNumbers(np.asarray(tokens.ids), tokens.generation)  # roles by word number
+        assert lexicon.match_runs(tokens, runs, numbers=numbers) == expected, text
 
 
 def test_word_features_standing_rows_equal_the_token_loop():
     rng = random.Random(5)
-    pieces = ["He", "said", "NATO", "U.S.", "“", "”", '"', "‘", "’", "a", "I", "ÉLITE", "élite", ",", ".", "Kiev"]
+    pieces = [
+        "He",
+        "said",
+        "NATO",
+        "U.S.",
+        "“",
+        "”",
+        '"',
+        "‘",
+        "’",
+        "a",
+        "I",
+        "ÉLITE",
+        "élite",
+        ",",
+        ".",
+        "Kiev",
+        "1ABC",
+        "ǅx",
+        "A1",
+    ]
     for _ in range(300):
-        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        text = " ".join(rng.choice(pieces) for _ in range(rng.choice((rng.randint(0, 40), rng.randint(0, 600)))))
         tokens = tokenize(text)
         cuts = sorted(rng.sample(range(len(tokens) + 1), min(len(tokens) + 1, rng.randint(0, 5))))
         sentences = [tokens[a:b] for a, b in zip([0, *cuts], [*cuts, len(tokens)], strict=True)]
@@ -59,6 +82,41 @@ def test_word_features_standing_rows_equal_the_token_loop():
         expected = ref.standing_flat(text, flat, lengths, [t.start for t in flat], quotes)
         assert np.array_equal(standing_rows(text, sentences, quotes), expected), text
         assert np.array_equal(standing_flat(text, flat, lengths, [t.start for t in flat], quotes), expected)
+        numbers = WordNumbers(np.asarray(tokens.ids, dtype=np.intp), tokens.generation)  # from 200 tokens on
+        assert np.array_equal(standing_flat(text, flat, lengths, [t.start for t in flat], quotes, numbers), expected)
+
+
+def test_textnorm_tokenize_equals_one_match_at_a_time():
+    """Random text of words, apostrophes, underscores, digits, accents and spaces: the same Tokens, and
+    columns that hold their fields."""
+    rng = random.Random(17)
+    pieces = [
+        "a",
+        "Kiev",
+        "’",
+        "'",
+        "ʼ",
+        "_",
+        "x_y",
+        "é",
+        "É",
+        "e\u0301",
+        "2024",
+        " ",
+        "\n",
+        "-",
+        "d'etat",
+        "s",
+        ".",
+        "李",
+    ]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        tokens = tokenize(text)
+        assert tokens == ref.tokenize(text), repr(text)
+        assert all(type(t) is Token for t in tokens)
+        columns = (tokens.starts, tokens.ends, tokens.keys, tokens.folded)
+        assert columns == tuple(list(c) for c in zip(*tokens, strict=True)) if tokens else all(not c for c in columns)
 
 
 def test_words_rows_equal_two_table_lookups_per_token():
@@ -67,24 +125,116 @@ def test_words_rows_equal_two_table_lookups_per_token():
     texts = [p.read_text(encoding="utf-8") for p in SAMPLE_TEXTS] + ["", "2024 3rd zzqx Qwerty'ish 42 Zzqx"]
     for text in texts * 2:
         tokens = tokenize(text)
-        assert model._rows(tokens) == ref.rows(model, tokens)
+        folded, keys = [t.folded for t in tokens], [t.key for t in tokens]
+        _assert_arrays_equal(model._rows(folded, keys), ref.rows(model, folded, keys))
 
 
-def test_words_and_textnorm_memos_start_afresh_when_full(monkeypatch):
-    import annotator.model.words as words
-    import annotator.textnorm as textnorm
+def _assert_arrays_equal(got, expected) -> None:
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected, strict=True):
+        assert a.dtype == b.dtype and np.array_equal(a, b)
 
-    text = (SAMPLES / "border_surge.txt").read_text(encoding="utf-8")
-    expected = tokenize(text)
-    monkeypatch.setattr(textnorm, "_KEYS_LIMIT", 5)
-    monkeypatch.setattr(words, "_MEMO_LIMIT", 5)
+
+@pytest.mark.parametrize("codes", [True, False], ids=["sorted codes", "pair by pair"])
+def test_words_bigrams_equal_a_dict_lookup_per_pair(codes, monkeypatch):
+    """Random texts of bigram words (and unknown words, cut into random sentences): the same sums, bit for
+    bit, as looking each adjacent pair up in the bigram dict; also on the path for bigram words with no row."""
     model = default_word_model()
+    if not model._bigram:
+        pytest.skip("the shipped word model has no bigrams")
+    if not codes:
+        monkeypatch.setattr(model, "_bigram_codes", None)
+    words = [*sorted({w for pair in model._bigram for w in pair})[:300], "zzqx", "qwertyish", "the", "a"]
+    rng = random.Random(13)
+    pairs = sorted(model._bigram)
+    for _ in range(300):
+        picked = [
+            w
+            for _ in range(rng.randint(0, 20))
+            for w in (rng.choice(pairs) if rng.random() < 0.5 else [rng.choice(words)])
+        ]
+        n = len(picked)
+        last = np.zeros(n, dtype=bool)
+        last[rng.sample(range(n), min(n, rng.randint(0, 4)))] = True
+        if n:
+            last[-1] = True
+        rows, _ = model._rows(picked, picked)
+        known = rows >= 0
+        got = (np.zeros(n), np.zeros(n))
+        model._add_bigrams(picked, np.where(known, rows, 0), known, last, *got)
+        expected = (np.zeros(n), np.zeros(n))
+        ref.add_bigrams(model, picked, None, None, last, *expected)
+        _assert_arrays_equal(got, expected)
+
+
+def test_words_memos_start_afresh_when_full(monkeypatch):
+    text = (SAMPLES / "border_surge.txt").read_text(encoding="utf-8")
+    tokens = tokenize(text)
+    model = default_word_model()
+    for memo in (model._row_memo, model._stem_memo):
+        monkeypatch.setattr(memo, "limit", 5)
+        memo.clear()  # (only words seen again are read from a memo: the results do not change)
+    folded, keys = [t.folded for t in tokens], [t.key for t in tokens]
     for _ in range(2):
-        assert tokenize(text) == expected
-        assert model._rows(expected) == ref.rows(model, expected)
-    unseen = " ".join(f"zqx{i}word" for i in range(20))
-    assert [t.key for t in tokenize(unseen)] == [f"zqx{i}word" for i in range(20)]
-    assert len(textnorm._KEYS) <= 5
+        _assert_arrays_equal(model._rows(folded, keys), ref.rows(model, folded, keys))
+        assert len(model._row_memo) <= 5 and len(model._stem_memo) <= 5
+
+
+def _scores(model, tokens, numbers=None):
+    text_tokens = list(tokens)
+    standing = np.zeros((len(text_tokens), 4), dtype=np.float32)
+    scores = model.score_flat(text_tokens, [len(text_tokens)], standing, numbers=numbers)
+    return [scores.probability, *scores.parts.values()] if len(text_tokens) else []
+
+
+def _assert_same_scores(got, expected) -> None:
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_textnorm_vocabulary_starts_afresh_and_word_tables_follow(monkeypatch):
+    """With a tiny vocabulary every text starts a new generation: the tokens stay the same, the tables by
+    number are refilled, giving the model's scores and the lexicon's matches that their look-ups by word
+    give, and numbers of an older generation are refused (the look-ups by word are used instead)."""
+    from annotator.textnorm import VOCABULARY
+
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLE_TEXTS]
+    expected = [tokenize(t) for t in texts]
+    model, lexicon = default_word_model(), default_lexicon()
+    monkeypatch.setattr(VOCABULARY, "limit", 5)
+    for _ in range(2):
+        for text, want in zip(texts, expected, strict=True):
+            generation = VOCABULARY.generation
+            tokens = tokenize(text)
+            assert tokens == want and VOCABULARY.generation == generation + 1
+            assert [VOCABULARY.keys[i] for i in tokens.ids] == [t.key for t in tokens]
+            numbers = Context(text, segment(text), find_quotes(text), tokens).word_numbers()
+            assert numbers is not None and numbers.ids.tolist() == tokens.ids
+            runs = [(0, len(tokens))]
+            by_word = lexicon.match_runs(tokens, runs), _scores(model, tokens)
+            assert model._by_word.take(numbers) is not None
+            assert lexicon.match_runs(tokens, runs, numbers=numbers) == by_word[0]
+            _assert_same_scores(_scores(model, tokens, numbers), by_word[1])
+            tokenize("a new generation")
+            assert model._by_word.take(numbers) is None  # its numbers are of the last generation
+            assert lexicon.match_runs(tokens, runs, numbers=numbers) == by_word[0]
+            _assert_same_scores(_scores(model, tokens, numbers), by_word[1])
+
+
+def test_pipeline_threads_with_a_vocabulary_starting_afresh_give_the_same_documents(engine, monkeypatch):
+    """Several threads annotating at once (as the app and the server do) while the vocabulary keeps
+    starting afresh: every document is the one annotating alone gives."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from annotator.textnorm import VOCABULARY
+
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLE_TEXTS] * 4
+    expected = _documents(engine, texts)
+    monkeypatch.setattr(VOCABULARY, "limit", 300)
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda t: _documents(engine, [t])[0], texts))
+    assert json.dumps(got) == json.dumps(expected)
 
 
 @pytest.mark.parametrize(
@@ -110,6 +260,22 @@ def test_voice_is_reported_equals_the_full_pattern_on_every_sample_sentence():
         for s in segment(text):
             sentence = text[s.span.start : s.span.end]
             assert is_reported(sentence) == ref.is_reported(sentence), sentence
+
+
+def test_voice_cue_word_test_equals_the_letter_runs_regex():
+    """Random text of ASCII, news punctuation, odd case-folding letters and cue words: the split of the
+    spaced-out bytes finds a cue word exactly when the letter-runs regex does."""
+    from annotator.voice import _LETTERS, _case_folded, _has_cue_word, _reported_cue_words
+
+    cues = _reported_cue_words()
+    words = sorted(cues)[::3]
+    chars = [*map(chr, range(128)), *"éſıİK’‘“”—–…\xa0李ǅ½²٣·′\u2028\U0001d400\ud800"]
+    rng = random.Random(23)
+    for _ in range(20000):
+        text = "".join(
+            rng.choice(chars) if rng.random() < 0.8 else rng.choice(words) for _ in range(rng.randint(0, 30))
+        )
+        assert _has_cue_word(text) == (not cues.isdisjoint(_LETTERS.findall(_case_folded(text)))), repr(text)
 
 
 def test_segment_punkt_fast_path_equals_punkt():

@@ -10,8 +10,10 @@ from itertools import pairwise
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from annotator.document import Annotation, Sentence, Span
-from annotator.textnorm import Token
+from annotator.textnorm import Token, Tokens, WordNumbers
 from annotator.voice import Quote, QuoteIndex
 
 if TYPE_CHECKING:
@@ -41,8 +43,13 @@ class Context:
     def __post_init__(self) -> None:
         self._starts = [s.span.start for s in self.sentences]
         self.quote_index = QuoteIndex(self.quotes)
-        self.token_starts = token_starts = list(map(_START, self.tokens))
-        self._token_ends = token_ends = list(map(_END, self.tokens))
+        tokens = self.tokens
+        if isinstance(tokens, Tokens):  # from tokenize: its columns are made already
+            self.token_starts, self._token_ends = token_starts, token_ends = tokens.starts, tokens.ends
+            self.__dict__["token_keys"], self.__dict__["token_folded"] = tokens.keys, tokens.folded  # cached
+        else:
+            self.token_starts = token_starts = list(map(_START, tokens))
+            self._token_ends = token_ends = list(map(_END, tokens))
         self.token_ranges: list[tuple[int, int]] = []
         for sentence in self.sentences:
             lo = bisect_left(token_starts, sentence.span.start)
@@ -51,6 +58,18 @@ class Context:
             self.token_ranges.append((lo, bisect_right(token_ends, sentence.span.end, lo, hi)))
         # sentences from ``segment`` come in order and never overlap; hand-made ones might
         self._ranges_in_order = all(a[1] <= b[0] for a, b in pairwise(self.token_ranges))
+
+    def word_numbers(self) -> WordNumbers | None:
+        """Every token's word number in ``VOCABULARY`` (for ``WordTable.take``), or None when the tokens do
+        not carry numbers (then read the tokens' keys instead)."""
+        tokens = self.tokens
+        if not isinstance(tokens, Tokens):
+            return None
+        numbers = self.cache.get("word_numbers")
+        if numbers is None:
+            ids = np.asarray(tokens.ids, dtype=np.intp)
+            numbers = self.cache["word_numbers"] = WordNumbers(ids, tokens.generation)
+        return numbers
 
     @cached_property
     def sentence_tokens(self) -> list[Sequence[Token]]:
@@ -72,7 +91,9 @@ class Context:
         """``lexicon``'s matches in every sentence, in order: what matching each sentence's tokens on its own
         gives, found in one pass over the document's tokens."""
         if self._ranges_in_order:
-            return lexicon.match_runs(self.tokens, self.token_ranges, self.token_keys, self.token_folded)
+            return lexicon.match_runs(
+                self.tokens, self.token_ranges, self.token_keys, self.token_folded, self.word_numbers()
+            )
         return [m for tokens in self.sentence_tokens for m in lexicon.match_tokens(tokens)]
 
     def tokens_in(self, span: Span) -> Sequence[Token]:

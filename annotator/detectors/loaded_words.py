@@ -9,6 +9,7 @@ it. Where a curated lexicon entry covers the same words, the lexicon's highlight
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import chain
 
 import numpy as np
@@ -17,6 +18,7 @@ from annotator.detectors.base import Context, Detector, register
 from annotator.document import Annotation, Span
 from annotator.model.word_features import standing_flat
 from annotator.model.words import DocScores, LoadedWordModel, TokenScore, default_word_model
+from annotator.textnorm import WordNumbers
 
 CATEGORY = "loaded_language"
 # Words never flagged on their own: they carry no stance a journalist could reword.
@@ -36,12 +38,39 @@ def word_scores(ctx: Context, model: LoadedWordModel) -> DocScores:
         for sentence, (lo, hi) in zip(ctx.sentences, ctx.token_ranges, strict=True)
         if sentence.kind in ("prose", "heading") and hi > lo
     ]
-    tokens = list(chain.from_iterable(ctx.tokens[lo:hi] for lo, hi in runs))
-    starts = list(chain.from_iterable(ctx.token_starts[lo:hi] for lo, hi in runs))
     lengths = [hi - lo for lo, hi in runs]
-    scores = model.score_flat(tokens, lengths, standing_flat(ctx.text, tokens, lengths, starts, quotes), starts)
+    runs = _joined(runs)
+    tokens = _take(ctx.tokens, runs)
+    starts = _take(ctx.token_starts, runs)
+    numbers = ctx.word_numbers() if runs else None
+    if numbers is not None:
+        ids = numbers.ids
+        ids = ids[runs[0][0] : runs[0][1]] if len(runs) == 1 else np.concatenate([ids[lo:hi] for lo, hi in runs])
+        numbers = WordNumbers(ids, numbers.generation)
+    standing = standing_flat(ctx.text, tokens, lengths, starts, quotes, numbers)
+    folded, keys = _take(ctx.token_folded, runs), _take(ctx.token_keys, runs)
+    scores = model.score_flat(tokens, lengths, standing, starts, folded, keys, numbers)
     ctx.cache[key] = scores
     return scores
+
+
+def _joined(runs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Runs in order with each run that starts where the previous one ends joined to it (often one is left:
+    the whole document)."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in runs:
+        if out and out[-1][1] == lo:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _take(items: Sequence, runs: list[tuple[int, int]]) -> list:
+    """The items of every run ``items[lo:hi]``, one after another."""
+    if len(runs) == 1:
+        return list(items[runs[0][0] : runs[0][1]])
+    return list(chain.from_iterable(items[lo:hi] for lo, hi in runs))
 
 
 def _pushes(s: TokenScore, before: str | None, after: str | None) -> list[tuple[str, float]]:

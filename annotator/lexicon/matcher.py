@@ -9,9 +9,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from itertools import compress, count, pairwise
+from functools import lru_cache, partial
 from pathlib import Path
+
+import numpy as np
 
 from annotator.lexicon.loader import (
     CATEGORIES_FILE,
@@ -24,7 +25,7 @@ from annotator.lexicon.loader import (
     load_entries,
     load_phrases,
 )
-from annotator.textnorm import Token, lemma_forms, phrase_keys, phrase_words, tokenize
+from annotator.textnorm import Memo, Token, WordNumbers, WordTable, lemma_forms, phrase_keys, phrase_words, tokenize
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,21 @@ class Lexicon:
                     else:
                         singles.setdefault(first, []).append((phrase, entry))
             self._pairs[stemmed], self._singles[stemmed] = pairs, singles
+        # key -> what it can be in a term, as bits (_SINGLE, _FIRST, _SECOND), remembered for the keys seen
+        self._roles: dict[bool, Memo] = {
+            stemmed: Memo(
+                partial(
+                    _role,
+                    frozenset(self._singles[stemmed]),
+                    frozenset(p[0] for p in self._pairs[stemmed]),
+                    frozenset(p[1] for p in self._pairs[stemmed]),
+                )
+            )
+            for stemmed in (True, False)
+        }
+        # both roles of each word by vocabulary number (the stemmed index's in the low bits, the exact one's
+        # shifted by _EXACT), for tokens that carry numbers
+        self._role_table = WordTable(self._word_roles, np.uint8)
         seen: set[int] = set()
         # entry -> stemmed keys of the words that mark a literal use (see LexiconEntry.literal_context)
         self._literal: dict[int, frozenset[str]] = {}
@@ -129,11 +145,13 @@ class Lexicon:
         runs: Sequence[tuple[int, int]],
         keys: Sequence[str] | None = None,
         folded: Sequence[str] | None = None,
+        numbers: WordNumbers | None = None,
     ) -> list[LexiconMatch]:
         """``match_tokens`` on each run ``tokens[lo:hi]`` (e.g. each sentence), the matches one after another.
 
         Runs are in order and do not overlap. ``keys`` and ``folded`` are the tokens' ``key`` and ``folded``
-        forms when the caller has them already. A term never spans two runs, and its literal-context words
+        forms when the caller has them already, ``numbers`` their word numbers in ``VOCABULARY`` when they
+        carry them (``Context.word_numbers``). A term never spans two runs, and its literal-context words
         are looked for inside its own run only, as when each run is matched on its own; but the tokens that
         can start a term are found in one pass over the whole document, not one list per sentence.
         """
@@ -142,7 +160,13 @@ class Lexicon:
         exact = [t.folded for t in tokens] if folded is None else folded
         # Most words start no term: find the few places where one can start in one pass, then try the
         # phrases only there.
-        starts = _union(self._term_starts(True, stems), self._term_starts(False, exact))
+        roles = self._role_table.take(numbers) if numbers is not None and len(tokens) >= _ARRAY_FROM else None
+        if roles is not None:
+            starts = _union(
+                self._term_starts(True, stems, roles & _ROLES), self._term_starts(False, exact, roles >> _EXACT)
+            )
+        else:
+            starts = _union(self._term_starts(True, stems), self._term_starts(False, exact))
         if not starts:
             return matches
         stem_pairs, exact_pairs = self._pairs[True], self._pairs[False]
@@ -178,15 +202,31 @@ class Lexicon:
                 after = i + best_size
         return matches
 
-    def _term_starts(self, stemmed: bool, keys: Sequence[str]) -> list[int]:
+    def _term_starts(self, stemmed: bool, keys: Sequence[str], roles: np.ndarray | None = None) -> list[int]:
         """Indexes where a term of the stemmed (or exact) index can start: a single-word term's key, or the
-        first two keys of a longer term ("the" alone starts nothing; "the big" may start "the big lie")."""
-        singles, pairs = self._singles[stemmed], self._pairs[stemmed]
-        firsts = singles.keys() & keys
-        starts = list(compress(count(), map(firsts.__contains__, keys))) if firsts else []
-        if pairs and len(keys) > 1:
-            starts = _union(starts, list(compress(count(), map(pairs.__contains__, pairwise(keys)))))
+        first two keys of a longer term ("the" alone starts nothing; "the big" may start "the big lie").
+        ``roles``: the keys' roles in that index (``_role``) when the caller has them."""
+        pairs = self._pairs[stemmed]
+        if not keys or not (pairs or self._singles[stemmed]):
+            return []
+        # a pair can start where a first key stands before a second key; the dict says which pairs are
+        if roles is None and len(keys) < _ARRAY_FROM:  # a quotation's few words: numpy calls cost more
+            listed = list(map(self._roles[stemmed].__getitem__, keys))
+            starts = [i for i, r in enumerate(listed) if r & _SINGLE]
+            maybe = [i for i in range(len(listed) - 1) if listed[i] & _FIRST and listed[i + 1] & _SECOND]
+        else:
+            if roles is None:
+                roles = np.fromiter(map(self._roles[stemmed].__getitem__, keys), dtype=np.uint8, count=len(keys))
+            starts = np.flatnonzero(roles & _SINGLE).tolist()
+            maybe = np.flatnonzero((roles[:-1] & _FIRST) & ((roles[1:] & _SECOND) >> 1)).tolist()
+        if pairs and maybe:
+            starts = _union(starts, [i for i in maybe if (keys[i], keys[i + 1]) in pairs])
         return starts
+
+    def _word_roles(self, words: list[str], keys: list[str], folded: list[str]) -> list[int]:
+        """Each word's role in the stemmed index (by its key) and, shifted by _EXACT, in the exact one."""
+        stemmed, exact = self._roles[True], self._roles[False]
+        return [stemmed[k] | exact[w] << _EXACT for k, w in zip(keys, folded, strict=True)]
 
     def _inflected(self, keys: tuple[str, ...], words: Sequence[str]) -> bool:
         """True when each matched word is an inflection of the corresponding word of a form with ``keys``."""
@@ -206,6 +246,16 @@ class Lexicon:
 
     def match(self, text: str) -> list[LexiconMatch]:
         return self.match_tokens(tokenize(text))
+
+
+_SINGLE, _FIRST, _SECOND = 1, 2, 4  # a one-word term's key; the first, the second key of a longer term
+_ROLES, _EXACT = 7, 3  # all role bits; the shift of the exact index's roles in _word_roles
+_ARRAY_FROM = 32  # keys: from this many on, _term_starts works on arrays
+
+
+def _role(singles: frozenset[str], firsts: frozenset[str], seconds: frozenset[str], key: str) -> int:
+    """What ``key`` can be in a term of an index, as bits: _SINGLE, _FIRST, _SECOND."""
+    return (key in singles) * _SINGLE | (key in firsts) * _FIRST | (key in seconds) * _SECOND
 
 
 def _union(a: list[int], b: list[int]) -> list[int]:

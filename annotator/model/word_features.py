@@ -22,7 +22,7 @@ from operator import itemgetter
 
 import numpy as np
 
-from annotator.textnorm import Token, tokenize
+from annotator.textnorm import Token, WordNumbers, WordTable, tokenize
 from annotator.voice import find_quotes
 
 # Word-list flags, in column order. Each is a set of folded words (lists are read at training time only;
@@ -96,10 +96,12 @@ def standing_flat(
     lengths: Sequence[int],
     starts: Sequence[int],
     quotes: Sequence[tuple[int, int]],
+    numbers: WordNumbers | None = None,
 ) -> np.ndarray:
     """``standing_rows`` for sentences given as one list of their tokens, each one's token count and the
     tokens' start offsets: the tokens each feature holds for are listed first, then set in a few array
-    assignments (no array call per token, and few for a single sentence).
+    assignments (no array call per token, and few for a single sentence). ``numbers``: the tokens' word
+    numbers in ``VOCABULARY`` if they carry them (then their shapes are read by number).
 
     A token is capitalised inside its sentence when its first character is upper case and it is not the
     sentence's first word; all capitals when it is longer than one character and upper case throughout
@@ -108,6 +110,17 @@ def standing_flat(
     n = len(tokens)
     offsets = accumulate(lengths, initial=0)
     firsts = [k for k, length in zip(offsets, lengths, strict=False) if length]
+    shapes = _SHAPES.take(numbers) if numbers is not None and n >= _ARRAY_FROM else None
+    if shapes is not None:
+        standing = np.zeros((n, len(STANDING)), dtype=np.float32)
+        capitalised = (shapes & _UPPER_FIRST) > 0
+        capitalised[firsts] = False
+        standing[:, 0] = capitalised
+        standing[:, 1] = (shapes & _ALL_CAPS) > 0
+        if len(quotes):
+            standing[_in_quotes(starts, quotes), 2] = 1.0
+        standing[firsts, 3] = 1.0
+        return standing
     upper = list(compress(count(), map(str.isupper, map(text.__getitem__, starts))))
     first_words = set(firsts)
     capitalised = [k for k in upper if k not in first_words]
@@ -125,6 +138,22 @@ def standing_flat(
 
 
 _ARRAY_FROM = 200  # tokens: from this many on, array operations beat Python lists
+_UPPER_FIRST, _ALL_CAPS = 1, 2  # a word's shape bits: first character upper case; all capitals (and the first)
+
+
+def _shape(word: str) -> int:
+    """The shape bits of a word as written."""
+    if not word[:1].isupper():
+        return 0
+    return _UPPER_FIRST | (_ALL_CAPS if len(word) > 1 and word.isupper() else 0)
+
+
+def _shapes(words: list[str], keys: list[str], folded: list[str]) -> list[int]:
+    """The shape bits of words as written (for ``_SHAPES``)."""
+    return list(map(_shape, words))
+
+
+_SHAPES = WordTable(_shapes, np.uint8)  # by word number
 _START = itemgetter(0)  # a Token's start
 
 

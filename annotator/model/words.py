@@ -18,18 +18,17 @@ import math
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain, pairwise
-from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from annotator.model.word_features import STANDING, sentence_tokens
-from annotator.textnorm import Token
+from annotator.textnorm import Memo, Token, WordNumbers, WordTable
 
+_OWN, _BEFORE, _AFTER, _TONE, _CONTENT, _STEM, _ROW = range(7)  # columns of LoadedWordModel's tables
 MODEL_FILE = Path(__file__).resolve().parent.parent.parent / "models" / "loaded_words.npz"
 FORMAT_VERSION = 1
-_FOLDED_KEY = itemgetter(3, 2)  # a Token's (folded, key)
 _MEMO_LIMIT = 200_000  # words remembered by LoadedWordModel._rows before it starts afresh
 _ARRAYS = (
     "words",
@@ -50,6 +49,20 @@ _ARRAYS = (
 
 class WordModelError(ValueError):
     """The loaded-word model file is missing, damaged or of another format (a one-line message)."""
+
+
+def _bigram_table(
+    bigrams: dict[tuple[str, ...], tuple[float, float]], index: dict[str, int], base: int
+) -> tuple[np.ndarray | None, np.ndarray]:
+    """The bigrams as sorted codes ``row(first) * base + row(second)`` (``base``: more than any row) and
+    their (before, after) weights in the same order; (None, empty) when a bigram word has no row."""
+    pairs = [(k, w) for k, w in bigrams.items() if len(k) == 2]
+    if not pairs or len(pairs) < len(bigrams) or any(a not in index or b not in index for (a, b), _ in pairs):
+        return (None, np.zeros((0, 2))) if bigrams else (np.zeros(0, dtype=np.int64), np.zeros((0, 2)))
+    codes = np.asarray([index[a] * base + index[b] for (a, b), _ in pairs], dtype=np.int64)
+    weights = np.asarray([w for _, w in pairs], dtype=np.float64)
+    order = np.argsort(codes, kind="stable")
+    return codes[order], weights[order]
 
 
 class TokenScore(NamedTuple):
@@ -143,6 +156,10 @@ class LoadedWordModel:
             if alt:
                 self._alternatives[w] = tuple(alt.split("|"))
         self._function_list = self._function.tolist()
+        self._table = self._word_table()
+        # the same rows with each word's stem weight and row number by vocabulary number, for tokens that carry
+        # numbers
+        self._by_word = WordTable(self._word_rows, np.float64, width=_ROW + 1)
         # optional (models trained with bigrams): (first, second) -> (weight on second, weight on first)
         self._bigram: dict[tuple[str, ...], tuple[float, float]] = {}
         if "bigrams" in arrays:
@@ -153,7 +170,11 @@ class LoadedWordModel:
                     strict=True,
                 )
             )
-        self._memo: dict[tuple[str, str], tuple[int, float]] = {}  # see _rows
+        # the bigrams as codes of two table rows (first * rows + second), sorted, when every bigram word has a
+        # row: a whole document's pairs are then looked up in one array search (see _add_bigrams)
+        self._bigram_codes, self._bigram_weights = _bigram_table(self._bigram, self._index, len(words))
+        self._row_memo = Memo(lambda folded: self._index.get(folded, -1), _MEMO_LIMIT)  # see _rows
+        self._stem_memo = Memo(lambda key: self._stem_weight.get(key, 0.0), _MEMO_LIMIT)
 
     # ---- loading ---------------------------------------------------------------------------------
 
@@ -222,41 +243,53 @@ class LoadedWordModel:
         return self.score_flat(tokens, [len(ts) for ts in sentences], np.vstack(standings))
 
     def score_flat(
-        self, tokens: list[Token], lengths: Sequence[int], standing: np.ndarray, starts: list[int] | None = None
+        self,
+        tokens: list[Token],
+        lengths: Sequence[int],
+        standing: np.ndarray,
+        starts: list[int] | None = None,
+        folded: Sequence[str] | None = None,
+        keys: Sequence[str] | None = None,
+        numbers: WordNumbers | None = None,
     ) -> DocScores:
         """``score_sentences`` for sentences given as one list of their tokens and each one's token count;
-        ``standing``: the tokens' standing features stacked (``standing_rows``), ``starts``: their start
-        offsets if the caller has them."""
+        ``standing``: the tokens' standing features stacked (``standing_rows``), ``starts``, ``folded`` and
+        ``keys``: their start offsets, folded forms and matching keys if the caller has them, ``numbers``: their
+        word numbers in ``VOCABULARY`` if they carry them (see ``Context.word_numbers``)."""
         n = len(tokens)
         if not n:
             return DocScores([], np.zeros(0), {}, self._intercept)
-        rows = self._rows(tokens)
+        if folded is None:
+            folded = [t.folded for t in tokens]
+        table = self._by_word.take(numbers) if numbers is not None else None
+        if table is not None:
+            idx, stem = table[:, _ROW].astype(np.int64), table[:, _STEM]
+        else:
+            idx, stem = self._rows(folded, [t.key for t in tokens] if keys is None else keys)
+            table = self._table[idx]  # one gather: row -1, the table's last, is the unknown word's
         lengths = np.asarray(lengths, dtype=np.int64)
         sent = np.repeat(np.arange(len(lengths)), lengths)
         first = np.zeros(n, dtype=bool)
         first[np.concatenate(([0], np.cumsum(lengths)[:-1]))[lengths > 0]] = True
         last = np.zeros(n, dtype=bool)
         last[(np.cumsum(lengths) - 1)[lengths > 0]] = True
-        idx = np.fromiter(map(itemgetter(0), rows), dtype=np.int64, count=n)
         known = idx >= 0
-        safe = np.where(known, idx, 0)
-        own = np.where(known, self._own[safe], self._oov["own"])
+        own = table[:, _OWN].copy()
         unknown = np.flatnonzero(~known).tolist()
         if unknown:
-            digits = [k for k in unknown if tokens[k].folded[:1].isdigit()]
+            digits = [k for k in unknown if folded[k][:1].isdigit()]
             own[digits] += self._oov.get("digit", 0.0)
-        own += np.fromiter(map(itemgetter(1), rows), dtype=np.float64, count=n)
+        own += stem
         before = np.zeros(n)
-        before[1:] = np.where(known[:-1], self._before[safe[:-1]], self._oov["before"])
+        before[1:] = table[:-1, _BEFORE]
         before[first] = 0.0
         after = np.zeros(n)
-        after[:-1] = np.where(known[1:], self._after[safe[1:]], self._oov["after"])
+        after[:-1] = table[1:, _AFTER]
         after[last] = 0.0
         if self._bigram:
-            self._add_bigrams(tokens, last, before, after)
-        content = known & (idx < self._n_vec) & ~self._function[safe]
-        counts = np.bincount(sent, weights=content.astype(np.float64), minlength=len(lengths))
-        sums = np.bincount(sent, weights=np.where(content, self._tone[safe], 0.0), minlength=len(lengths))
+            self._add_bigrams(folded, idx, known, last, before, after)
+        counts = np.bincount(sent, weights=table[:, _CONTENT], minlength=len(lengths))
+        sums = np.bincount(sent, weights=table[:, _TONE], minlength=len(lengths))
         tone = (sums / np.maximum(counts, 1.0))[sent]
         rows = standing.astype(np.float64)
         standing = sum(rows[:, k] * self._standing[k] for k in range(rows.shape[1]))  # element-wise: batch-independent
@@ -265,31 +298,63 @@ class LoadedWordModel:
         parts = {"own": own, "before": before, "after": after, "tone": tone, "standing": standing}
         return DocScores(tokens, prob, parts, self._intercept, starts)
 
-    def _rows(self, tokens: Sequence[Token]) -> list[tuple[int, float]]:
-        """(row in the word tables or -1, stem weight) of every token.
+    def _word_table(self) -> np.ndarray:
+        """Every word's parts as one row (columns _OWN, _BEFORE, _AFTER, _TONE, _CONTENT) plus a last row for
+        unknown words: one gather per document instead of one per part (and a cache line per word).
 
-        Memoised by (folded form, key): the tables hold tens of thousands of words, and a look-up in a
-        small dict of the words seen recently is much cheaper than two in the large ones per token.
+        _TONE is the word's tone where it counts towards its sentence's (a content word with a vector) and 0
+        elsewhere; _CONTENT is 1.0 there and 0.0 elsewhere: the terms of the sentence's mean."""
+        n = len(self._words)
+        content = (np.arange(n) < self._n_vec) & ~self._function
+        words = np.column_stack(
+            [self._own, self._before, self._after, np.where(content, self._tone, 0.0), content.astype(np.float64)]
+        )
+        oov = [self._oov["own"], self._oov["before"], self._oov["after"], 0.0, 0.0]
+        return np.vstack([words, np.asarray([oov], dtype=np.float64)])
+
+    def _word_rows(self, words: list[str], keys: list[str], folded: list[str]) -> np.ndarray:
+        """``_table``'s rows of words with their stem weights (column _STEM) and their row numbers (column
+        _ROW, -1 for an unknown word; exact as floats), for ``_by_word``."""
+        index = [self._index.get(w, -1) for w in folded]
+        return np.column_stack([self._table[index], [self._stem_weight.get(k, 0.0) for k in keys], index])
+
+    def _rows(self, folded: Sequence[str], keys: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Each token's row in the word tables (-1 for an unknown word) and its stem weight, as arrays.
+
+        Memoised by folded form and by key: the tables hold tens of thousands of words, and a look-up in a
+        small dict of the words seen recently is much cheaper than one in the large ones per token.
         """
-        memo = self._memo
-        rows = list(map(memo.get, map(_FOLDED_KEY, tokens)))
-        if None in rows:
-            if len(memo) > _MEMO_LIMIT:
-                memo.clear()
-            for k, row in enumerate(rows):
-                if row is None:
-                    folded, key = _FOLDED_KEY(tokens[k])
-                    rows[k] = memo[folded, key] = (self._index.get(folded, -1), self._stem_weight.get(key, 0.0))
-        return rows
+        rows, stems = self._row_memo, self._stem_memo
+        n = len(folded)
+        return (
+            np.fromiter(map(rows.__getitem__, folded), dtype=np.int64, count=n),
+            np.fromiter(map(stems.__getitem__, keys), dtype=np.float64, count=n),
+        )
 
-    def _add_bigrams(self, tokens: Sequence[Token], last: np.ndarray, before: np.ndarray, after: np.ndarray) -> None:
-        """Add each adjacent pair's weights: on its second word as context before it, on its first as after."""
-        folded = [t.folded for t in tokens]
-        weights = list(map(self._bigram.get, pairwise(folded)))
-        hits = np.fromiter((k for k, w in enumerate(weights) if w is not None), dtype=np.int64)
-        hits = hits[~last[hits]]  # no pair across a sentence's end
+    def _add_bigrams(
+        self,
+        folded: Sequence[str],
+        rows: np.ndarray,
+        known: np.ndarray,
+        last: np.ndarray,
+        before: np.ndarray,
+        after: np.ndarray,
+    ) -> None:
+        """Add each adjacent pair's weights: on its second word as context before it, on its first as after.
+
+        ``rows``: the tokens' rows in the word tables (any number where ``known`` is False)."""
+        if self._bigram_codes is None:  # a bigram word without a row: look the pairs up one by one
+            weights = list(map(self._bigram.get, pairwise(folded)))
+            hits = np.fromiter((k for k, w in enumerate(weights) if w is not None), dtype=np.int64)
+            w = np.asarray([weights[k] for k in hits.tolist()], dtype=np.float64).reshape(-1, 2)
+        else:
+            codes = rows[:-1] * len(self._words) + rows[1:]  # as _bigram_table codes them
+            at = np.minimum(np.searchsorted(self._bigram_codes, codes), len(self._bigram_codes) - 1)
+            hits = np.flatnonzero((self._bigram_codes[at] == codes) & known[:-1] & known[1:])
+            w = self._bigram_weights[at[hits]]
+        keep = ~last[hits]  # no pair across a sentence's end
+        hits, w = hits[keep], w[keep]
         if hits.size:
-            w = np.asarray([weights[k] for k in hits.tolist()], dtype=np.float64)
             before[hits + 1] += w[:, 0]  # each index once: plain fancy-index addition is exact
             after[hits] += w[:, 1]
 
