@@ -693,7 +693,7 @@ class BiasModel:
             self._bigrams = (k[order], np.asarray(ids, dtype=np.int64)[order])
         return self._bigrams
 
-    TOKEN_CACHE_SIZE = 200_000
+    TOKEN_CACHE_SIZE = 100_000  # about 250 bytes each (the words, their ids); starts afresh when full
 
     def _token_record(self, token: str) -> tuple:
         """One whitespace token's (normalised WORD_PATTERN words, embedding-block ids of those words,
