@@ -361,3 +361,17 @@ def test_classify_one_pass_over_tokens_equals_the_general_path():
         np.testing.assert_allclose([p for p, _ in got], [p for p, _ in want], rtol=0, atol=1e-12)
     want = model.pipeline.predict_proba(np.array(texts, dtype=object))[:, 1]
     np.testing.assert_allclose(model.predict_proba(texts), want, rtol=0, atol=1e-9)
+
+
+def test_classify_token_cache_stays_bounded_and_scores_stay_the_same():
+    import copy
+
+    model = BiasModel.load()
+    small = copy.copy(model)
+    small._tok_cache = {}
+    small.TOKEN_CACHE_SIZE = 5
+    texts = ["The radical mob stormed the council chamber on Tuesday.", "Officials said the vote was delayed."] * 3
+    got, want = small.score(texts), model.score(texts)
+    assert len(small._tok_cache) <= 5
+    assert [t for _, t in got] == [t for _, t in want]
+    np.testing.assert_allclose([p for p, _ in got], [p for p, _ in want], rtol=0, atol=1e-12)
