@@ -966,13 +966,7 @@ class BiasModel:
         if None in entries:
             entries = [e or self._word_entry(w) for e, w in zip(entries, words, strict=True)]
         row_arr = np.repeat(np.arange(n, dtype=np.int64), per_row)
-        hits = list(map(itemgetter(0), entries))
-        nh = np.fromiter(map(len, hits), dtype=np.int64, count=len(hits))
-        hit_ids = np.fromiter(chain.from_iterable(hits), dtype=np.int64, count=int(nh.sum()))
-        c = nh[col_arr]
-        at = np.repeat(np.arange(col_arr.size, dtype=np.int64), c)  # position of each (position, term) hit
-        first = np.cumsum(c) - c
-        g = hit_ids[(np.cumsum(nh) - nh)[col_arr[at]] + np.arange(at.size, dtype=np.int64) - first[at]]
+        at, g = _expand(col_arr, list(map(itemgetter(0), entries)))  # (position, term) of every hit
         r = row_arr[at]
         starters = [u for u, e in enumerate(entries) if e[1]]
         if starters:
@@ -1058,12 +1052,8 @@ class BiasModel:
 
 def _distinct(tokens: list[list[str]]) -> tuple[list[str], np.ndarray, list[int]]:
     """(distinct words, index of each position's word, words per text) of texts split into words."""
-    local: dict[str, int] = {}
-    add = local.setdefault
-    cols: list[int] = []
-    for toks in tokens:
-        cols += [add(w, len(local)) for w in toks]
-    return list(local), np.asarray(cols, dtype=np.int64), [len(t) for t in tokens]
+    words, cols = _numbered(list(chain.from_iterable(tokens)))
+    return words, cols, [len(t) for t in tokens]
 
 
 def _vocabulary_names(vocabulary: dict[str, int]) -> np.ndarray:

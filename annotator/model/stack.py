@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from annotator.model.sentence import COMMON_WORDS, FUNCTION_WORDS, BiasModel, ModelError, _display_memo
+from annotator.model.sentence import COMMON_WORDS, FUNCTION_WORDS, BiasModel, ModelError, _display_memo, _sigmoid
 
 STACK_FILE = "sentence_stack.json"
 FORMAT_VERSION = 1
@@ -134,7 +134,7 @@ class StackedBiasModel:
         evidence = self._checked(texts, evidence)
         flat = _Flat(evidence)
         logits, raw = self.base.contributions(texts)
-        final = self._final(1.0 / (1.0 + np.exp(-np.clip(logits, -500, 500))), flat)
+        final = self._final(_sigmoid(logits), flat)
         # the explanation: the classifier's contributions scaled as the stack weighs its log-odds, plus each
         # word's evidence under the word's name, summed per name and ranked together
         a = self._a
@@ -166,8 +166,6 @@ class StackedBiasModel:
             t = tokens[j]
             names.append(name_of(text[t[0] : t[1]]))
         return rows, np.arange(len(names)), extra[picked], names
-
-
 
 
 def _shown_name(surface: str) -> str:
